@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { loadEnv, runService } from '@cds/service-kit';
+import { CdpEnv } from './config/cdp-env.js';
+import { CdpModule } from './cdp.module.js';
+
+await runService({
+  service: 'cdp',
+  loadEnv: () => loadEnv(CdpEnv),
+  createModule: (env, logger) => CdpModule.forRoot(env, logger),
+});

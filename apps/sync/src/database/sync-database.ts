@@ -1,0 +1,9 @@
+import type { ServiceDatabase } from '@cds/service-kit';
+import { ProfileContactLinkEntity } from '../matching/profile-contact-link.entity.js';
+import { CreateProfileContactLinks1763888400000 } from './migrations/1763888400000-create-profile-contact-links.js';
+
+/** Everything the sync database holds: its entities and the migrations that create them, in order. */
+export const syncDatabase: Omit<ServiceDatabase, 'url'> = {
+  entities: [ProfileContactLinkEntity],
+  migrations: [CreateProfileContactLinks1763888400000],
+};

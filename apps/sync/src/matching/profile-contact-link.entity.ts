@@ -1,0 +1,14 @@
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** Which CRM contact a CDP profile is applied to: the first and strongest matching rule. */
+@Entity({ name: 'profile_contact_links' })
+export class ProfileContactLinkEntity {
+  @PrimaryColumn({ name: 'profile_id', type: 'text' })
+  profileId!: string;
+
+  @Column({ name: 'contact_id', type: 'uuid' })
+  contactId!: string;
+
+  @UpdateDateColumn({ name: 'linked_at', type: 'timestamptz' })
+  linkedAt!: Date;
+}

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TOPICS } from '@cds/contracts';
+import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
+import type { SyncEnv } from './config/sync-env.js';
+import { syncDatabase } from './database/sync-database.js';
+
+@Module({})
+export class SyncModule {
+  static forRoot(env: SyncEnv, logger: JsonLogger): DynamicModule {
+    return {
+      module: SyncModule,
+      imports: [
+        ServiceKitModule.forRoot({
+          service: 'sync',
+          env,
+          logger,
+          database: syncDatabase,
+          topics: [
+            TOPICS.cdpProfileInsights,
+            TOPICS.cdpSegmentMembership,
+            TOPICS.cdpProfileMerges,
+            TOPICS.cdpProfileErasures,
+            TOPICS.crmContactChanges,
+            TOPICS.syncDeadLetters,
+          ],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './contract-violation.error.js';
+export * from './message-contract.js';
+export * from './topics/topic-definition.js';
+export * from './crm-contact-changes/contact-changed.v1.js';

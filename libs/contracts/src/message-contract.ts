@@ -1,0 +1,50 @@
+import { plainToInstance, instanceToPlain } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ContractViolationError, describeValidationErrors } from './contract-violation.error.js';
+import type { TopicDefinition } from './topics/topic-definition.js';
+
+export type ContractClass<T extends object> = new () => T;
+
+/**
+ * A versioned Kafka message type: which topic carries it, the class whose
+ * class-validator rules define a valid value, and how the partition key is derived
+ * (the key fixes ordering, e.g. per customer).
+ */
+export interface MessageContract<T extends object> {
+  readonly name: string;
+  readonly schemaVersion: number;
+  readonly topic: TopicDefinition;
+  readonly valueClass: ContractClass<T>;
+  keyOf(value: T): string;
+}
+
+export function defineContract<T extends object>(contract: MessageContract<T>): MessageContract<T> {
+  return contract;
+}
+
+/**
+ * Turns an untrusted plain object into a validated contract instance, refusing
+ * unknown properties so a producer cannot smuggle fields (raw event content,
+ * for example) past the contract.
+ */
+export function parseContractValue<T extends object>(contract: MessageContract<T>, plain: unknown): T {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    throw new ContractViolationError(contractLabel(contract), ['value: must be a JSON object']);
+  }
+  const instance = plainToInstance(contract.valueClass, plain);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    throw new ContractViolationError(contractLabel(contract), describeValidationErrors(errors));
+  }
+  return instance;
+}
+
+export function serializeContractValue<T extends object>(contract: MessageContract<T>, value: T): string {
+  // Validate what leaves as strictly as what arrives.
+  const checked = parseContractValue(contract, instanceToPlain(value));
+  return JSON.stringify(instanceToPlain(checked));
+}
+
+export function contractLabel(contract: MessageContract<object>): string {
+  return `${contract.name} v${contract.schemaVersion}`;
+}

@@ -1,0 +1,55 @@
+import type { ContractViolationError, MessageContract, TopicDefinition } from '@cds/contracts';
+
+/**
+ * The project's own messaging interface. Services depend on these types only, so
+ * the Kafka client behind them (kafkajs today) can be swapped without touching them.
+ */
+export interface MessageProducer {
+  connect(): Promise<void>;
+  /** Validates every value against its contract, then sends them with acks from all in-sync replicas. */
+  publish<T extends object>(contract: MessageContract<T>, values: readonly T[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface MessageCoordinates {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface ConsumedMessage<T> extends MessageCoordinates {
+  readonly value: T;
+}
+
+/** A message that reached a consumer but breaks its contract (a poison message). */
+export interface InvalidMessage extends MessageCoordinates {
+  readonly rawValue: string | null;
+  readonly error: ContractViolationError;
+}
+
+export interface ConsumerSubscription<T extends object> {
+  readonly groupId: string;
+  readonly contract: MessageContract<T>;
+  /** Start from the earliest offset when the group has no committed offset yet. */
+  readonly fromBeginning?: boolean;
+  /** Resolving commits the message; throwing retries it (at-least-once). */
+  onMessage(message: ConsumedMessage<T>): Promise<void>;
+  /** Resolving commits past the poison message so the partition moves on. */
+  onInvalid(message: InvalidMessage): Promise<void>;
+}
+
+export interface MessageConsumer {
+  start<T extends object>(subscription: ConsumerSubscription<T>): Promise<void>;
+  /** Stops fetching, lets the in-flight message finish, leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface TopicAdmin {
+  /** Creates the missing topics with their partitions and configs; existing ones are left as they are. */
+  ensureTopics(topics: readonly TopicDefinition[]): Promise<void>;
+  /** Resolves when a broker answers within the timeout, rejects otherwise. */
+  ping(timeoutMs: number): Promise<void>;
+  disconnect(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './net/free-port.js';
+export * from './postgres/local-postgres.js';
+export * from './kafka/local-kafka.js';

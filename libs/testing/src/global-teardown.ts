@@ -1,0 +1,5 @@
+import { stopTestInfrastructure } from './global-setup.js';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopTestInfrastructure();
+}
