@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describeServiceFoundation } from '@cds/testing';
+import { describeServiceFoundation } from '@cds/service-testing';
 import { CdpEnv } from '../src/config/cdp-env.js';
 import { cdpDatabase } from '../src/database/cdp-database.js';
 import { CdpModule } from '../src/cdp.module.js';

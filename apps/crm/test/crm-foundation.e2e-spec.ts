@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describeServiceFoundation } from '@cds/testing';
+import { describeServiceFoundation } from '@cds/service-testing';
 import { CrmEnv } from '../src/config/crm-env.js';
 import { crmDatabase } from '../src/database/crm-database.js';
 import { CrmModule } from '../src/crm.module.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describeServiceFoundation } from '@cds/testing';
+import { describeServiceFoundation } from '@cds/service-testing';
 import { SyncEnv } from '../src/config/sync-env.js';
 import { syncDatabase } from '../src/database/sync-database.js';
 import { SyncModule } from '../src/sync.module.js';

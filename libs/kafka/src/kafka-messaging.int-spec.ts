@@ -47,7 +47,7 @@ describe('Kafka messaging through the project library, on a real broker', () => 
       [path.join(import.meta.dirname, '..', 'test', 'fixtures', 'consume-contact-changes.mjs'), kafkaBrokers, topicPrefix, 'fixture-group'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    createInterface({ input: consumerProcess.stdout! }).on('line', (line) => received.push(JSON.parse(line) as FixtureLine));
+    createInterface({ input: consumerProcess.stdout as NodeJS.ReadableStream }).on('line', (line) => received.push(JSON.parse(line) as FixtureLine));
     await waitFor(() => received.some((line) => line.kind === 'started'), 'the consumer process to start');
   });
 

@@ -8,9 +8,8 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { findFreePort, startLocalKafka, type LocalKafka } from '@cds/local-infra';
 import { openServiceDatabase, postgresDataSourceOptions, runMigrationsExclusively, type JsonLogger, type ServiceDatabase, type ServiceEnv } from '@cds/service-kit';
-import { createIsolatedDatabase, uniqueTopicPrefix, type IsolatedDatabase } from './isolation.js';
+import { createIsolatedDatabase, testInfrastructure, uniqueTopicPrefix, type IsolatedDatabase } from '@cds/testing';
 import { startTestApp, testEnv, type RunningTestApp } from './test-app.js';
-import { testInfrastructure } from './test-infrastructure.js';
 
 export interface ServiceFoundationSpec<E extends ServiceEnv> {
   readonly service: string;
