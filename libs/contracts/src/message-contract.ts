@@ -1,4 +1,4 @@
-import { plainToInstance, instanceToPlain } from 'class-transformer';
+import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ContractViolationError, describeValidationErrors } from './contract-violation.error.js';
 import type { TopicDefinition } from './topics/topic-definition.js';
@@ -31,18 +31,21 @@ export function parseContractValue<T extends object>(contract: MessageContract<T
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new ContractViolationError(contractLabel(contract), ['value: must be a JSON object']);
   }
-  const instance = plainToInstance(contract.valueClass, plain);
+  return assertValid(contract, plainToInstance(contract.valueClass, plain));
+}
+
+/** Validates what leaves as strictly as what arrives, then writes it as JSON. */
+export function serializeContractValue<T extends object>(contract: MessageContract<T>, value: T): string {
+  const instance = value instanceof contract.valueClass ? value : plainToInstance(contract.valueClass, value);
+  return JSON.stringify(assertValid(contract, instance));
+}
+
+function assertValid<T extends object>(contract: MessageContract<T>, instance: T): T {
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     throw new ContractViolationError(contractLabel(contract), describeValidationErrors(errors));
   }
   return instance;
-}
-
-export function serializeContractValue<T extends object>(contract: MessageContract<T>, value: T): string {
-  // Validate what leaves as strictly as what arrives.
-  const checked = parseContractValue(contract, instanceToPlain(value));
-  return JSON.stringify(instanceToPlain(checked));
 }
 
 export function contractLabel(contract: MessageContract<object>): string {
