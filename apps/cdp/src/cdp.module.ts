@@ -1,8 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@cds/contracts';
 import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
+import { CollectionModule } from './collection/collection.module.js';
+import { CdpConfigModule } from './config/cdp-config.module.js';
 import type { CdpEnv } from './config/cdp-env.js';
 import { cdpDatabase } from './database/cdp-database.js';
+import { ProcessingModule } from './processing/processing.module.js';
+import { ProfilesModule } from './profiles/profiles.module.js';
+import { SourcesModule } from './sources/sources.module.js';
 
 @Module({})
 export class CdpModule {
@@ -10,11 +15,13 @@ export class CdpModule {
     return {
       module: CdpModule,
       imports: [
+        CdpConfigModule.forRoot(env),
         ServiceKitModule.forRoot({
           service: 'cdp',
           env,
           logger,
           database: cdpDatabase,
+          outbox: true,
           topics: [
             TOPICS.cdpRawEvents,
             TOPICS.cdpProfileInsights,
@@ -24,6 +31,10 @@ export class CdpModule {
             TOPICS.crmContactChanges,
           ],
         }),
+        SourcesModule,
+        CollectionModule,
+        ProfilesModule,
+        ProcessingModule,
       ],
     };
   }

@@ -22,7 +22,11 @@ export class KafkajsMessageConsumer implements MessageConsumer {
     });
     // kafkajs commits an offset only after eachMessage resolves: a handler that
     // throws leaves the message to be delivered again (at-least-once).
-    await consumer.run({ autoCommit: true, eachMessage: (payload) => this.dispatch(subscription, payload) });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: subscription.concurrency ?? 1,
+      eachMessage: (payload) => this.dispatch(subscription, payload),
+    });
   }
 
   async stop(): Promise<void> {

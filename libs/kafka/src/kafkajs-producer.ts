@@ -1,6 +1,6 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
-import { contractLabel, prefixedTopic, serializeContractValue, type MessageContract } from '@cds/contracts';
-import type { MessageProducer } from './messaging.ports.js';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { contractLabel, serializeContractValue, type MessageContract } from '@cds/contracts';
+import type { MessageProducer, SerializedMessage } from './messaging.ports.js';
 import { contractHeaders } from './message-headers.js';
 
 export class KafkajsMessageProducer implements MessageProducer {
@@ -10,9 +10,10 @@ export class KafkajsMessageProducer implements MessageProducer {
     kafka: Kafka,
     private readonly topicPrefix: string,
   ) {
-    // Idempotent with one request in flight: retries can neither duplicate nor
-    // reorder messages of one key, which per-customer ordering relies on.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // One request in flight: a retry cannot reorder messages of one key, which
+    // per-customer ordering relies on. Not kafkajs' idempotent mode, which needs
+    // unbounded retries (a caller must hear of an outage); consumers deduplicate.
+    this.producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async connect(): Promise<void> {
@@ -22,16 +23,23 @@ export class KafkajsMessageProducer implements MessageProducer {
   async publish<T extends object>(contract: MessageContract<T>, values: readonly T[]): Promise<void> {
     if (values.length === 0) return;
     // Serialise (and so validate) everything first: one bad value sends nothing.
-    const messages = values.map((value) => ({
-      key: contract.keyOf(value),
-      value: serializeContractValue(contract, value),
-      headers: contractHeaders(contractLabel(contract), contract.schemaVersion),
-    }));
-    await this.producer.send({
-      topic: prefixedTopic(contract.topic, this.topicPrefix).name,
+    const headers = contractHeaders(contractLabel(contract), contract.schemaVersion);
+    await this.sendSerialized(values.map((value) => ({ topic: contract.topic.name, key: contract.keyOf(value), value: serializeContractValue(contract, value), headers })));
+  }
+
+  async sendSerialized(messages: readonly SerializedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const byTopic = new Map<string, { key: string | null; value: string | null; headers: Record<string, string> }[]>();
+    for (const message of messages) {
+      const topic = `${this.topicPrefix}${message.topic}`;
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key: message.key, value: message.value, headers: { ...message.headers } });
+      byTopic.set(topic, list);
+    }
+    await this.producer.sendBatch({
       acks: -1,
       compression: CompressionTypes.None,
-      messages,
+      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
     });
   }
 

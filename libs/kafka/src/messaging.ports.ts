@@ -4,10 +4,22 @@ import type { ContractViolationError, MessageContract, TopicDefinition } from '@
  * The project's own messaging interface. Services depend on these types only, so
  * the Kafka client behind them (kafkajs today) can be swapped without touching them.
  */
+/** A message already validated and serialised (e.g. read back from a transactional outbox). */
+export interface SerializedMessage {
+  /** Unprefixed topic name, as in the topic catalogue. */
+  readonly topic: string;
+  readonly key: string | null;
+  /** JSON text, or null for a tombstone on a compacted topic. */
+  readonly value: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface MessageProducer {
   connect(): Promise<void>;
   /** Validates every value against its contract, then sends them with acks from all in-sync replicas. */
   publish<T extends object>(contract: MessageContract<T>, values: readonly T[]): Promise<void>;
+  /** Sends serialised messages in order, acks from all in-sync replicas. */
+  sendSerialized(messages: readonly SerializedMessage[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -34,6 +46,8 @@ export interface ConsumerSubscription<T extends object> {
   readonly contract: MessageContract<T>;
   /** Start from the earliest offset when the group has no committed offset yet. */
   readonly fromBeginning?: boolean;
+  /** How many partitions are handled at once (order is kept within each partition). Default 1. */
+  readonly concurrency?: number;
   /** Resolving commits the message; throwing retries it (at-least-once). */
   onMessage(message: ConsumedMessage<T>): Promise<void>;
   /** Resolving commits past the poison message so the partition moves on. */

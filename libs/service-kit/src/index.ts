@@ -8,3 +8,7 @@ export * from './messaging/messaging.providers.js';
 export * from './database/postgres-database.js';
 export * from './service-kit.module.js';
 export * from './bootstrap/service-app.js';
+export * from './outbox/outbox-table.js';
+export * from './outbox/outbox-writer.js';
+export * from './outbox/outbox-relay.js';
+export * from './database/retrying-transaction.js';

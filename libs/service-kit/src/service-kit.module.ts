@@ -1,15 +1,19 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { MessageProducer } from '@cds/kafka';
 import type { TopicDefinition } from '@cds/contracts';
 import type { ServiceEnv } from './config/service-env.js';
 import { openServiceDatabase, postgresDataSourceOptions, type ServiceDatabase } from './database/postgres-database.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonLogger } from './logging/json-logger.js';
 import { kafkaSettingsFrom, messagingProviders } from './messaging/messaging.providers.js';
-import { KAFKA_CLIENT, MESSAGE_PRODUCER, TOPIC_ADMIN } from './messaging/messaging.tokens.js';
+import { KAFKA_CLIENT, MESSAGE_CONSUMER_FACTORY, MESSAGE_PRODUCER, TOPIC_ADMIN } from './messaging/messaging.tokens.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { RequestLoggingMiddleware } from './metrics/request-logging.middleware.js';
+import { OutboxRelay } from './outbox/outbox-relay.js';
+import { OutboxWriter } from './outbox/outbox-writer.js';
 
 export interface ServiceKitOptions {
   /** Short service name: the Kafka client id and the `service` field of every log line. */
@@ -19,6 +23,8 @@ export interface ServiceKitOptions {
   /** Topics the service produces or consumes; created at start when missing. */
   readonly topics: readonly TopicDefinition[];
   readonly logger: JsonLogger;
+  /** The service's migrations create an `outbox` table: provide OutboxWriter and run the relay. */
+  readonly outbox?: boolean;
 }
 
 /**
@@ -44,8 +50,19 @@ export class ServiceKitModule implements NestModule {
         MetricsService,
         RequestLoggingMiddleware,
         ...messagingProviders(kafkaSettingsFrom(options.service, options.env), options.topics),
+        ...(options.outbox
+          ? [
+              OutboxWriter,
+              {
+                provide: OutboxRelay,
+                inject: [getDataSourceToken(), MESSAGE_PRODUCER, JsonLogger, MetricsService],
+                useFactory: (dataSource: DataSource, producer: MessageProducer, logger: JsonLogger, metrics: MetricsService) =>
+                  new OutboxRelay(dataSource, database.url, producer, logger, metrics.registry),
+              },
+            ]
+          : []),
       ],
-      exports: [JsonLogger, MetricsService, KAFKA_CLIENT, TOPIC_ADMIN, MESSAGE_PRODUCER],
+      exports: [JsonLogger, MetricsService, KAFKA_CLIENT, TOPIC_ADMIN, MESSAGE_PRODUCER, MESSAGE_CONSUMER_FACTORY, ...(options.outbox ? [OutboxWriter, OutboxRelay] : [])],
     };
   }
 

@@ -156,8 +156,13 @@ export function describeServiceFoundation<E extends ServiceEnv>(spec: ServiceFou
       it('exits with status 1 and names the bad variable when the configuration is invalid', async () => {
         const result = await runProcess(spec.mainScript, { PORT: 'eighty', KAFKA_BROKERS: 'not a broker list' }, undefined);
         expect(result.code).toBe(1);
-        expect(result.output).toMatch(/Invalid configuration: .*PORT="eighty": must be a whole number/);
-        expect(result.output).toContain('KAFKA_BROKERS="not a broker list": must be a comma-separated list of host:port');
+        const fatal = result.output
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as { level: number; msg: string; problems?: string[] })
+          .find((line) => line.level === 60);
+        expect(fatal?.msg).toMatch(/^Invalid configuration: /);
+        expect(fatal?.problems).toEqual(['PORT="eighty": must be a whole number', 'KAFKA_BROKERS="not a broker list": must be a comma-separated list of host:port']);
       });
 
       it('starts from its main script, becomes healthy, and on SIGTERM closes its Kafka clients and exits', async () => {

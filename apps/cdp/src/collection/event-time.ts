@@ -17,7 +17,7 @@ export function correctEventTime(input: { timestamp?: string; sentAt?: string; r
   const receivedAt = input.receivedAt.toISOString();
   const original = parseTime(input.timestamp);
   const sentAt = parseTime(input.sentAt);
-  if (original === null) return { timestamp: receivedAt, originalTimestamp: null, sentAt: sentAt && new Date(sentAt).toISOString(), receivedAt };
+  if (original === null) return { timestamp: receivedAt, originalTimestamp: null, sentAt: sentAt === null ? null : new Date(sentAt).toISOString(), receivedAt };
   const corrected = sentAt === null ? original : input.receivedAt.getTime() - (sentAt - original);
   return {
     timestamp: new Date(corrected).toISOString(),

@@ -1,6 +1,21 @@
+import { IsIn, IsString, Matches, MinLength } from 'class-validator';
+import { getCountries, type CountryCode } from 'libphonenumber-js';
 import { ServiceEnv } from '@cds/service-kit';
 
 export class CdpEnv extends ServiceEnv {
   override PORT = 3001;
   override DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:54329/cdp';
+
+  /** Bearer token of the admin API (sources, profiles, erasure). The default is for local development only. */
+  @IsString()
+  @MinLength(12, { message: 'must be at least 12 characters' })
+  CDP_ADMIN_TOKEN = 'dev-cdp-admin-token';
+
+  /** Region assumed for phone numbers written without a country code. */
+  @IsIn(getCountries(), { message: 'must be an ISO 3166 country code such as US or GB' })
+  CDP_DEFAULT_PHONE_REGION: CountryCode = 'US';
+
+  /** When set, a `dev-web` source with this write key is created at start (local development). */
+  @Matches(/^([A-Za-z0-9_-]{12,})?$/, { message: 'must be empty or at least 12 letters, digits, _ or -' })
+  CDP_DEV_WRITE_KEY = '';
 }

@@ -41,7 +41,8 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // duplicate_database: another instance won the race
+        // Another instance won the race: duplicate_database, or the catalogue's unique index.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {

@@ -7,7 +7,8 @@ export class JsonLogger implements LoggerService {
   readonly pino: Logger;
 
   constructor(service: string, level: LogLevel, destination?: pino.DestinationStream) {
-    this.pino = pino({ base: { service }, level, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+    // Synchronous writes: the last lines before an exit (shutdown, fatal config error) must not be lost.
+    this.pino = pino({ base: { service }, level, timestamp: pino.stdTimeFunctions.isoTime }, destination ?? pino.destination({ dest: 1, sync: true }));
   }
 
   log(message: unknown, ...rest: unknown[]): void {

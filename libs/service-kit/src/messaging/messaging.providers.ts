@@ -3,6 +3,8 @@ import type { Kafka } from 'kafkajs';
 import type { TopicDefinition } from '@cds/contracts';
 import {
   createKafkajsClient,
+  KafkajsMessageConsumer,
+  type MessageConsumer,
   KafkajsMessageProducer,
   KafkajsTopicAdmin,
   parseBrokerList,
@@ -12,7 +14,9 @@ import {
 } from '@cds/kafka';
 import { JsonLogger } from '../logging/json-logger.js';
 import type { ServiceEnv } from '../config/service-env.js';
-import { KAFKA_CLIENT, KAFKA_HEALTH_PROBE, MESSAGE_PRODUCER, TOPIC_ADMIN } from './messaging.tokens.js';
+import { KAFKA_CLIENT, KAFKA_HEALTH_PROBE, MESSAGE_CONSUMER_FACTORY, MESSAGE_PRODUCER, TOPIC_ADMIN } from './messaging.tokens.js';
+
+export type MessageConsumerFactory = () => MessageConsumer;
 import { MessagingLifecycle } from './messaging.lifecycle.js';
 
 export function kafkaSettingsFrom(service: string, env: ServiceEnv): KafkaSettings {
@@ -48,6 +52,11 @@ export function messagingProviders(settings: KafkaSettings, topics: readonly Top
       provide: MESSAGE_PRODUCER,
       inject: [KAFKA_CLIENT],
       useFactory: (kafka: Kafka): MessageProducer => new KafkajsMessageProducer(kafka, settings.topicPrefix),
+    },
+    {
+      provide: MESSAGE_CONSUMER_FACTORY,
+      inject: [KAFKA_CLIENT],
+      useFactory: (kafka: Kafka): MessageConsumerFactory => () => new KafkajsMessageConsumer(kafka, settings.topicPrefix),
     },
     {
       provide: MessagingLifecycle,

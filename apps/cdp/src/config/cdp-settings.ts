@@ -1,0 +1,15 @@
+import type { CountryCode } from 'libphonenumber-js';
+import type { CdpEnv } from './cdp-env.js';
+
+export const CDP_SETTINGS = Symbol('CdpSettings');
+
+/** The CDP's own settings, typed, from its validated environment. */
+export interface CdpSettings {
+  readonly adminToken: string;
+  readonly defaultPhoneRegion: CountryCode;
+  readonly devWriteKey: string | null;
+}
+
+export function cdpSettingsFrom(env: CdpEnv): CdpSettings {
+  return { adminToken: env.CDP_ADMIN_TOKEN, defaultPhoneRegion: env.CDP_DEFAULT_PHONE_REGION, devWriteKey: env.CDP_DEV_WRITE_KEY || null };
+}

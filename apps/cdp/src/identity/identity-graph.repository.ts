@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { identifierKey, type Identifier, type IdentifierType } from './identifier.js';
+import type { IdentityConflict, MatchedProfile } from './identity-resolution.js';
+
+/** Persistence of the identity graph: which profile owns which identifier. */
+@Injectable()
+export class IdentityGraphRepository {
+  /**
+   * Serialises concurrent work on the same identifiers (same person, other
+   * partition or instance) until the transaction ends. Keys are locked in sorted
+   * order so two transactions never wait on each other in a cycle.
+   */
+  async lockIdentifiers(manager: EntityManager, identifiers: readonly Identifier[]): Promise<void> {
+    const keys = [...new Set(identifiers.map(identifierKey))].sort();
+    if (keys.length === 0) return;
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(key, n) ORDER BY n', [keys]);
+  }
+
+  /** Live profiles owning any of the identifiers, row-locked, with all their identifiers. */
+  async lockOwners(manager: EntityManager, identifiers: readonly Identifier[]): Promise<MatchedProfile[]> {
+    if (identifiers.length === 0) return [];
+    const owners = (await manager.query(
+      `SELECT p.id, p.created_at FROM profiles p
+        WHERE p.id IN (SELECT i.profile_id FROM identities i
+                        JOIN unnest($1::text[], $2::text[]) AS wanted(type, value) USING (type, value))
+        ORDER BY p.id FOR UPDATE OF p`,
+      [identifiers.map((identifier) => identifier.type), identifiers.map((identifier) => identifier.value)],
+    )) as { id: string; created_at: Date }[];
+    if (owners.length === 0) return [];
+    const held = await this.identifiersOfProfiles(manager, owners.map((owner) => owner.id));
+    return owners.map((owner) => ({ id: owner.id, createdAt: owner.created_at, identifiers: held.get(owner.id) ?? [] }));
+  }
+
+  async identifiersOfProfiles(manager: EntityManager, profileIds: readonly string[]): Promise<Map<string, Identifier[]>> {
+    const rows = (await manager.query('SELECT profile_id, type, value FROM identities WHERE profile_id = ANY($1::uuid[]) ORDER BY type, value', [profileIds])) as {
+      profile_id: string;
+      type: IdentifierType;
+      value: string;
+    }[];
+    const byProfile = new Map<string, Identifier[]>();
+    for (const row of rows) byProfile.set(row.profile_id, [...(byProfile.get(row.profile_id) ?? []), { type: row.type, value: row.value }]);
+    return byProfile;
+  }
+
+  async attach(manager: EntityManager, profileId: string, identifiers: readonly Identifier[]): Promise<void> {
+    if (identifiers.length === 0) return;
+    await manager.query(
+      `INSERT INTO identities (type, value, profile_id) SELECT type, value, $3 FROM unnest($1::text[], $2::text[]) AS t(type, value)`,
+      [identifiers.map((identifier) => identifier.type), identifiers.map((identifier) => identifier.value), profileId],
+    );
+  }
+
+  /** Moves the merged profiles' identifiers to the survivor. */
+  async repoint(manager: EntityManager, fromProfileIds: readonly string[], toProfileId: string): Promise<void> {
+    await manager.query('UPDATE identities SET profile_id = $2 WHERE profile_id = ANY($1::uuid[])', [fromProfileIds, toProfileId]);
+  }
+
+  async recordConflicts(manager: EntityManager, conflicts: readonly IdentityConflict[], messageId: string, newProfileId: string): Promise<void> {
+    for (const conflict of conflicts) {
+      const otherProfileId = conflict.kind === 'merge_refused' ? conflict.otherProfileId : null;
+      const type = conflict.kind === 'merge_refused' ? conflict.identifierType : conflict.identifier.type;
+      const detail = conflict.kind === 'merge_refused' ? { values: conflict.values } : { value: conflict.identifier.value };
+      await manager.query(
+        'INSERT INTO identity_conflicts (kind, profile_id, other_profile_id, identifier_type, detail, message_id) VALUES ($1, $2, $3, $4, $5, $6)',
+        [conflict.kind, conflict.profileId ?? newProfileId, otherProfileId, type, JSON.stringify(detail), messageId],
+      );
+    }
+  }
+
+  async conflictsOf(manager: EntityManager, profileId: string): Promise<{ kind: string; otherProfileId: string | null; identifierType: string; detail: unknown; messageId: string | null; createdAt: Date }[]> {
+    const rows = (await manager.query(
+      `SELECT kind, other_profile_id, identifier_type, detail, message_id, created_at FROM identity_conflicts
+        WHERE profile_id = $1 OR other_profile_id = $1 ORDER BY id DESC LIMIT 100`,
+      [profileId],
+    )) as { kind: string; other_profile_id: string | null; identifier_type: string; detail: unknown; message_id: string | null; created_at: Date }[];
+    return rows.map((row) => ({ kind: row.kind, otherProfileId: row.other_profile_id, identifierType: row.identifier_type, detail: row.detail, messageId: row.message_id, createdAt: row.created_at }));
+  }
+
+  async isAnySuppressed(manager: EntityManager, identifiers: readonly Identifier[]): Promise<boolean> {
+    if (identifiers.length === 0) return false;
+    const rows = (await manager.query('SELECT 1 FROM erased_identifiers WHERE identifier_hash = ANY($1::text[]) LIMIT 1', [identifiers.map(suppressionHash)])) as unknown[];
+    return rows.length > 0;
+  }
+
+  async suppress(manager: EntityManager, identifiers: readonly Identifier[]): Promise<void> {
+    await manager.query('INSERT INTO erased_identifiers (identifier_hash) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [identifiers.map(suppressionHash)]);
+  }
+}
+
+/** Erased identifiers are kept only as hashes: enough to refuse them, not to read them back. */
+function suppressionHash(identifier: Identifier): string {
+  return createHash('sha256').update(identifierKey(identifier)).digest('hex');
+}

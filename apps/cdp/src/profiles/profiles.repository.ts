@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Identifier } from '../identity/identifier.js';
+import type { TraitState } from './trait-merge.js';
+
+export interface ProfileRow {
+  readonly id: string;
+  readonly mergedInto: string | null;
+  readonly traits: TraitState;
+  readonly consent: TraitState;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+interface RawProfileRow {
+  id: string;
+  merged_into: string | null;
+  traits: TraitState;
+  consent: TraitState;
+  version: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, merged_into, traits, consent, version, created_at, updated_at';
+
+/** Persistence of unified profiles. */
+@Injectable()
+export class ProfilesRepository {
+  async create(manager: EntityManager): Promise<ProfileRow> {
+    const rows = (await manager.query(`INSERT INTO profiles DEFAULT VALUES RETURNING ${COLUMNS}`)) as RawProfileRow[];
+    return toProfile(rows[0] as RawProfileRow);
+  }
+
+  async findByIds(manager: EntityManager, ids: readonly string[]): Promise<ProfileRow[]> {
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM profiles WHERE id = ANY($1::uuid[]) ORDER BY id`, [ids])) as RawProfileRow[];
+    return rows.map(toProfile);
+  }
+
+  /** Saves traits and consent and bumps the version every change is numbered by. */
+  async saveState(manager: EntityManager, id: string, traits: TraitState, consent: TraitState): Promise<number> {
+    const rows = (await manager.query(
+      'UPDATE profiles SET traits = $2, consent = $3, version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
+      [id, JSON.stringify(traits), JSON.stringify(consent)],
+    )) as [{ version: string }[], number];
+    return Number(rows[0][0]?.version);
+  }
+
+  /** Marks profiles as merged into the survivor; earlier pointers to them move too, so lookups take one hop. */
+  async markMerged(manager: EntityManager, mergedIds: readonly string[], survivorId: string): Promise<void> {
+    await manager.query(
+      `UPDATE profiles SET merged_into = $2, traits = '{}'::jsonb, consent = '{}'::jsonb, updated_at = now()
+        WHERE id = ANY($1::uuid[]) OR merged_into = ANY($1::uuid[])`,
+      [mergedIds, survivorId],
+    );
+  }
+
+  /** The live profile for a profile id (following a merge) or for an identifier. */
+  async resolveLive(manager: EntityManager, reference: { profileId: string } | { identifier: Identifier }): Promise<ProfileRow | null> {
+    const rows = (
+      'profileId' in reference
+        ? await manager.query(
+            `SELECT ${COLUMNS} FROM profiles WHERE id = (SELECT coalesce(merged_into, id) FROM profiles WHERE id = $1)`,
+            [reference.profileId],
+          )
+        : await manager.query(`SELECT ${COLUMNS.split(', ').map((column) => `p.${column}`).join(', ')} FROM profiles p JOIN identities i ON i.profile_id = p.id WHERE i.type = $1 AND i.value = $2`, [
+            reference.identifier.type,
+            reference.identifier.value,
+          ])
+    ) as RawProfileRow[];
+    return rows[0] ? toProfile(rows[0]) : null;
+  }
+
+  /** Live profiles whose trait equals the value, newest first, keyset-paginated. */
+  async searchByTrait(manager: EntityManager, trait: string, value: unknown, limit: number, after: { updatedAt: string; id: string } | null): Promise<ProfileRow[]> {
+    const rows = (await manager.query(
+      `SELECT ${COLUMNS} FROM profiles
+        WHERE merged_into IS NULL AND traits @> $1::jsonb
+          AND ($2::timestamptz IS NULL OR (updated_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY updated_at DESC, id DESC LIMIT $4`,
+      [JSON.stringify({ [trait]: { value } }), after?.updatedAt ?? null, after?.id ?? null, limit],
+    )) as RawProfileRow[];
+    return rows.map(toProfile);
+  }
+
+  /** Ids of the profile and of every profile merged into it. */
+  async familyOf(manager: EntityManager, profileId: string): Promise<string[]> {
+    const rows = (await manager.query('SELECT id FROM profiles WHERE id = $1 OR merged_into = $1 FOR UPDATE', [profileId])) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  async deleteFamily(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    // Pointers first: a merged-away profile references the survivor.
+    await manager.query('DELETE FROM profiles WHERE id = ANY($1::uuid[]) AND merged_into IS NOT NULL', [ids]);
+    await manager.query('DELETE FROM profiles WHERE id = ANY($1::uuid[])', [ids]);
+  }
+}
+
+function toProfile(row: RawProfileRow): ProfileRow {
+  return { id: row.id, mergedInto: row.merged_into, traits: row.traits, consent: row.consent, version: Number(row.version), createdAt: row.created_at, updatedAt: row.updated_at };
+}

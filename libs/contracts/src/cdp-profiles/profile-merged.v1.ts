@@ -1,0 +1,43 @@
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsUUID, Min, ValidateNested } from 'class-validator';
+import { defineContract } from '../message-contract.js';
+import { TOPICS } from '../topics/topic-definition.js';
+import { ProfileIdentifiersV1 } from './profile-identifiers.v1.js';
+
+/** Profiles that turned out to be one person: the merged ones now live on as the survivor. */
+export class ProfileMergedV1 {
+  @IsIn([1])
+  schemaVersion!: 1;
+
+  @IsUUID()
+  mergeId!: string;
+
+  @IsUUID()
+  survivorProfileId!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsUUID('all', { each: true })
+  mergedProfileIds!: string[];
+
+  /** The survivor's identifiers after the merge. */
+  @ValidateNested()
+  @Type(() => ProfileIdentifiersV1)
+  identifiers!: ProfileIdentifiersV1;
+
+  /** The survivor's profile version after the merge (same counter as the insights topic). */
+  @IsInt()
+  @Min(1)
+  survivorVersion!: number;
+
+  @IsISO8601({ strict: true })
+  occurredAt!: string;
+}
+
+export const profileMergedV1 = defineContract({
+  name: 'cdp.profile-merged',
+  schemaVersion: 1,
+  topic: TOPICS.cdpProfileMerges,
+  valueClass: ProfileMergedV1,
+  keyOf: (merge) => merge.survivorProfileId,
+});

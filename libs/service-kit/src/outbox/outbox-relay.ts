@@ -1,0 +1,133 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { MessageProducer } from '@cds/kafka';
+import type { JsonLogger } from '../logging/json-logger.js';
+import { OUTBOX_CHANNEL } from './outbox-table.js';
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string | null;
+  payload: string | null;
+  headers: Record<string, string>;
+}
+
+const BATCH_SIZE = 500;
+const IDLE_POLL_MS = 1000;
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * Publishes committed outbox rows to Kafka in id order, then deletes them. One
+ * instance of a service relays at a time (a session advisory lock), which keeps
+ * per-key order; when Kafka is down the rows wait and nothing is lost.
+ */
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private listener: pg.Client | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly published: Counter;
+  private readonly pending: Gauge;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly databaseUrl: string,
+    private readonly producer: MessageProducer,
+    private readonly logger: JsonLogger,
+    registry: Registry,
+  ) {
+    this.published = new Counter({ name: 'outbox_published_total', help: 'Outbox messages published to Kafka', registers: [registry] });
+    this.pending = new Gauge({ name: 'outbox_pending', help: 'Outbox messages waiting to be published', registers: [registry] });
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Publishes what is pending now; resolves with how many messages went out. */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `SELECT id, topic, message_key, payload, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [BATCH_SIZE],
+      )) as OutboxRow[];
+      if (rows.length === 0) return 0;
+      await this.producer.sendSerialized(rows.map((row) => ({ topic: row.topic, key: row.message_key, value: row.payload, headers: row.headers })));
+      await manager.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      this.published.inc(rows.length);
+      return rows.length;
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 0;
+    while (this.running) {
+      try {
+        if (!(await this.holdLeadership())) {
+          await this.sleep(IDLE_POLL_MS * 2);
+          continue;
+        }
+        const sent = await this.relayOnce();
+        backoff = 0;
+        if (sent < BATCH_SIZE) {
+          await this.updatePendingGauge();
+          await this.sleep(IDLE_POLL_MS);
+        }
+      } catch (error) {
+        backoff = Math.min(MAX_BACKOFF_MS, Math.max(200, backoff * 2));
+        this.logger.pino.warn({ err: error, retryInMs: backoff }, 'outbox relay failed; messages stay in the outbox');
+        await this.dropListener();
+        await this.sleep(backoff);
+      }
+    }
+    await this.dropListener();
+  }
+
+  /** Takes (or confirms) the relay lock on a dedicated connection that also LISTENs for new rows. */
+  private async holdLeadership(): Promise<boolean> {
+    if (this.listener) return true;
+    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 3000 });
+    client.on('error', () => void this.dropListener());
+    await client.connect();
+    const result = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS locked`);
+    if (!result.rows[0]?.locked) {
+      await client.end();
+      return false;
+    }
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    client.on('notification', () => this.wake?.());
+    this.listener = client;
+    return true;
+  }
+
+  private async dropListener(): Promise<void> {
+    const client = this.listener;
+    this.listener = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async updatePendingGauge(): Promise<void> {
+    const rows = (await this.dataSource.query('SELECT count(*)::int AS count FROM outbox')) as { count: number }[];
+    this.pending.set(rows[0]?.count ?? 0);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
