@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadEnv, runService } from '@cds/service-kit';
+import { CDP_HTTP } from './cdp-http.js';
 import { CdpEnv } from './config/cdp-env.js';
 import { CdpModule } from './cdp.module.js';
 
@@ -7,4 +8,5 @@ await runService({
   service: 'cdp',
   loadEnv: () => loadEnv(CdpEnv),
   createModule: (env, logger) => CdpModule.forRoot(env, logger),
+  http: CDP_HTTP,
 });

@@ -41,7 +41,7 @@ export function serializeContractValue<T extends object>(contract: MessageContra
 }
 
 function assertValid<T extends object>(contract: MessageContract<T>, instance: T): T {
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ContractViolationError(contractLabel(contract), describeValidationErrors(errors));
   }

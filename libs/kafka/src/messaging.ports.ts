@@ -62,7 +62,7 @@ export interface MessageConsumer {
 
 export interface TopicAdmin {
   /** Creates the missing topics with their partitions and configs; existing ones are left as they are. */
-  ensureTopics(topics: readonly TopicDefinition[]): Promise<void>;
+  ensureTopics(topics: readonly TopicDefinition[], timeoutMs?: number): Promise<void>;
   /** Resolves when a broker answers within the timeout, rejects otherwise. */
   ping(timeoutMs: number): Promise<void>;
   disconnect(): Promise<void>;

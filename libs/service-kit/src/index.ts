@@ -12,3 +12,4 @@ export * from './outbox/outbox-table.js';
 export * from './outbox/outbox-writer.js';
 export * from './outbox/outbox-relay.js';
 export * from './database/retrying-transaction.js';
+export * from './http/body-parser-error.filter.js';

@@ -1,5 +1,5 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
-import { createServiceApp, JsonLogger, loadEnv, type ServiceEnv } from '@cds/service-kit';
+import { createServiceApp, JsonLogger, loadEnv, type ServiceEnv, type ServiceHttpOptions } from '@cds/service-kit';
 
 export interface RunningTestApp {
   readonly app: INestApplication;
@@ -14,9 +14,9 @@ export function testEnv<E extends ServiceEnv>(schema: new () => E, variables: Re
 }
 
 /** Boots a service module exactly as main.ts does, on a free port of 127.0.0.1. */
-export async function startTestApp(service: string, createModule: (logger: JsonLogger) => DynamicModule): Promise<RunningTestApp> {
+export async function startTestApp(service: string, createModule: (logger: JsonLogger) => DynamicModule, http?: ServiceHttpOptions): Promise<RunningTestApp> {
   const logger = new JsonLogger(service, 'error');
-  const app = await createServiceApp(createModule(logger), logger);
+  const app = await createServiceApp(createModule(logger), logger, http);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };

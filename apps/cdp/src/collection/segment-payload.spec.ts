@@ -19,7 +19,7 @@ describe('Segment payload parsing', () => {
   });
 
   it.each([
-    ['track', { userId: 'u1' }, 'event: event is required for track calls'],
+    ['track', { userId: 'u1' }, 'event: event is required for track calls and must be a string'],
     ['identify', { traits: {} }, 'userId: userId or anonymousId is required (alias requires userId)'],
     ['alias', { userId: 'u1' }, 'previousId: previousId is required for alias calls'],
     ['group', { userId: 'u1' }, 'groupId: groupId is required for group calls'],

@@ -11,6 +11,9 @@ export type JsonObject = Record<string, unknown>;
 // Segment SDKs may send numeric ids; the CDP stores every id as a string.
 const idToString = ({ value }: { value: unknown }): unknown => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value);
 
+// Decorators register bottom-up and validation stops at a field's first failure,
+// so each field's presence/type check is written last to be reported first.
+
 /**
  * An event accepted by the CDP's collection API (Segment spec field names), as
  * the API hands it to the CDP's processors. Internal to the CDP: no other
@@ -33,9 +36,9 @@ export class RawEventV1 {
 
   /** track: the event name, e.g. `Order Completed`. */
   @ValidateIf((event: RawEventV1) => event.type === 'track')
-  @IsString({ message: 'event is required for track calls and must be a string' })
-  @IsNotEmpty({ message: 'event is required for track calls' })
   @MaxLength(200)
+  @IsNotEmpty({ message: 'event is required for track calls' })
+  @IsString({ message: 'event is required for track calls and must be a string' })
   event?: string;
 
   /** page / screen: the page or screen name. */
@@ -46,9 +49,9 @@ export class RawEventV1 {
 
   @Transform(idToString)
   @ValidateIf((event: RawEventV1) => event.type === 'alias' || event.anonymousId === undefined)
-  @IsString({ message: 'userId or anonymousId is required (alias requires userId)' })
-  @IsNotEmpty()
   @MaxLength(256)
+  @IsNotEmpty()
+  @IsString({ message: 'userId or anonymousId is required (alias requires userId)' })
   userId?: string;
 
   @Transform(idToString)
@@ -61,17 +64,17 @@ export class RawEventV1 {
   /** alias: the id the user had before. */
   @Transform(idToString)
   @ValidateIf((event: RawEventV1) => event.type === 'alias')
-  @IsString({ message: 'previousId is required for alias calls' })
-  @IsNotEmpty()
   @MaxLength(256)
+  @IsNotEmpty()
+  @IsString({ message: 'previousId is required for alias calls' })
   previousId?: string;
 
   /** group: the account the user belongs to. */
   @Transform(idToString)
   @ValidateIf((event: RawEventV1) => event.type === 'group')
-  @IsString({ message: 'groupId is required for group calls' })
-  @IsNotEmpty()
   @MaxLength(256)
+  @IsNotEmpty()
+  @IsString({ message: 'groupId is required for group calls' })
   groupId?: string;
 
   @IsOptional()

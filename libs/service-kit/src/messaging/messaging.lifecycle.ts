@@ -1,13 +1,15 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { TopicDefinition } from '@cds/contracts';
 import type { MessageProducer, TopicAdmin } from '@cds/kafka';
 import type { JsonLogger } from '../logging/json-logger.js';
 
 /**
- * Creates the service's topics and connects its producer at start; on shutdown
+ * Creates the service's topics and connects its producer while modules
+ * initialise, so that consumers, which start at application bootstrap, find
+ * their topics in place; on shutdown
  * flushes the producer (kafkajs waits for in-flight sends) and closes admin clients.
  */
-export class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly topics: readonly TopicDefinition[],
     private readonly admin: TopicAdmin,
@@ -16,7 +18,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     private readonly logger: JsonLogger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     await this.admin.ensureTopics(this.topics);
     await this.producer.connect();
   }
