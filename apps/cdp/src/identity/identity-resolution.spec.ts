@@ -53,6 +53,26 @@ describe('planResolution', () => {
     expect(plan).toEqual({ survivorId: 'anon', mergedIds: ['known'], newIdentifiers: [], conflicts: [] });
   });
 
+  it('gives a new userId met with another user\'s anonymous id a profile of its own, recording the conflict', () => {
+    const bob = profile('bob', '2025-01-01', [id('user_id', 'bob'), id('anonymous_id', 'kiosk')]);
+    const plan = planResolution([id('user_id', 'alice'), id('anonymous_id', 'kiosk')], [bob]);
+    expect(plan).toEqual({
+      survivorId: null,
+      mergedIds: [],
+      newIdentifiers: [id('user_id', 'alice')],
+      conflicts: [{ kind: 'merge_refused', profileId: null, otherProfileId: 'bob', identifierType: 'user_id', values: ['alice', 'bob'] }],
+    });
+  });
+
+  it('takes over an anonymous profile for a new userId even when another user shares an identifier', () => {
+    const bob = profile('bob', '2025-01-01', [id('user_id', 'bob'), id('anonymous_id', 'kiosk')]);
+    const anon = profile('anon', '2026-01-01', [id('anonymous_id', 'a-web')]);
+    const plan = planResolution([id('user_id', 'alice'), id('anonymous_id', 'kiosk'), id('anonymous_id', 'a-web')], [bob, anon]);
+    expect(plan.survivorId).toBe('anon');
+    expect(plan.newIdentifiers).toEqual([id('user_id', 'alice')]);
+    expect(plan.conflicts).toEqual([{ kind: 'merge_refused', profileId: 'anon', otherProfileId: 'bob', identifierType: 'user_id', values: ['alice', 'bob'] }]);
+  });
+
   it('never merges two different user ids: the merge is refused, recorded, and the event stays with the strongest match', () => {
     const alice = profile('alice', '2026-01-01', [id('user_id', 'alice'), id('email', 'shared@x.io')]);
     const bob = profile('bob', '2025-01-01', [id('user_id', 'bob'), id('anonymous_id', 'kiosk')]);

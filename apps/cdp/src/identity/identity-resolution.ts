@@ -10,8 +10,8 @@ export interface MatchedProfile {
 export type IdentityConflict =
   | {
       readonly kind: 'merge_refused';
-      /** The profile the event stays with, and the one it would have been merged with. */
-      readonly profileId: string;
+      /** The profile the event stays with (null: the new profile it creates), and the one it would have been merged with. */
+      readonly profileId: string | null;
       readonly otherProfileId: string;
       readonly identifierType: IdentifierType;
       readonly values: readonly string[];
@@ -46,14 +46,32 @@ export function planResolution(incoming: readonly Identifier[], matched: readonl
   }
 
   const ordered = [...matched].sort((a, b) => strength(a, wanted) - strength(b, wanted) || a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
-  const [primary, ...others] = ordered as [MatchedProfile, ...MatchedProfile[]];
-  const conflicts: IdentityConflict[] = [];
+  // The event belongs to its strongest identifier's person: a profile that would
+  // break a limit by taking that identifier (another userId) is someone else.
+  const strongest = wanted[0] as Identifier;
+  const fits = (profile: MatchedProfile): boolean => !firstExceededType([...profile.identifiers, strongest]);
+  const compatible = ordered.filter(fits);
+  const strangers = ordered.filter((profile) => !fits(profile));
+  const strangerConflicts = (profileId: string | null): IdentityConflict[] =>
+    strangers.map((other) => ({ kind: 'merge_refused', profileId, otherProfileId: other.id, identifierType: strongest.type, values: valuesOf(strongest.type, [...other.identifiers, strongest]) }));
+  if (compatible.length === 0) {
+    const owned = new Set(strangers.flatMap((profile) => profile.identifiers.map(identifierKey)));
+    const { accepted, refused } = withinLimits([], wanted.filter((identifier) => !owned.has(identifierKey(identifier))));
+    return {
+      survivorId: null,
+      mergedIds: [],
+      newIdentifiers: accepted,
+      conflicts: [...strangerConflicts(null), ...refused.map((identifier): IdentityConflict => ({ kind: 'identifier_refused', profileId: null, identifier }))],
+    };
+  }
+  const [primary, ...others] = compatible as [MatchedProfile, ...MatchedProfile[]];
+  const conflicts: IdentityConflict[] = strangerConflicts(primary.id);
   const group: MatchedProfile[] = [primary];
   let held = [...primary.identifiers];
   for (const other of others) {
     const exceeded = firstExceededType([...held, ...other.identifiers]);
     if (exceeded) {
-      const values = [...new Set([...held, ...other.identifiers].filter((identifier) => identifier.type === exceeded).map((identifier) => identifier.value))];
+      const values = valuesOf(exceeded, [...held, ...other.identifiers]);
       conflicts.push({ kind: 'merge_refused', profileId: primary.id, otherProfileId: other.id, identifierType: exceeded, values });
       continue;
     }
@@ -75,6 +93,10 @@ export function planResolution(incoming: readonly Identifier[], matched: readonl
     newIdentifiers: accepted,
     conflicts,
   };
+}
+
+function valuesOf(type: IdentifierType, identifiers: readonly Identifier[]): string[] {
+  return [...new Set(identifiers.filter((identifier) => identifier.type === type).map((identifier) => identifier.value))].sort();
 }
 
 /** Rank of the strongest incoming identifier a profile holds (lower is stronger). */

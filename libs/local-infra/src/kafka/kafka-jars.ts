@@ -72,7 +72,7 @@ async function runMaven(cache: KafkaJarCache, outputDir: string): Promise<void> 
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
     const output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`.trim() || failed.message;
-    throw new Error(`Maven could not fetch the Kafka ${cache.version} jars (mvn ${args.join(' ')}):\n${output.split('\n').slice(-40).join('\n')}`);
+    throw new Error(`Maven could not fetch the Kafka ${cache.version} jars (mvn ${args.join(' ')}):\n${output.split('\n').slice(-40).join('\n')}`, { cause: error });
   }
 }
 

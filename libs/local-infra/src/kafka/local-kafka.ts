@@ -75,11 +75,12 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   try {
     await waitUntilServing({ brokers, timeoutMs: READY_TIMEOUT_MS, exited: broker.exited });
   } catch (error) {
-    await broker.kill();
-    const exit = await broker.exited;
+    const exitedByItself = broker.hasExited();
+    const exit = await broker.kill();
     await finished();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Kafka on ${brokers} did not start: ${reason} (exit code ${exit.code ?? exit.signal}).\n--- last broker output ---\n${tail.text(60)}`);
+    const how = exitedByItself ? `exit code ${exit.code ?? exit.signal}` : 'killed it';
+    throw new Error(`Kafka on ${brokers} did not start: ${reason} (${how}).\n--- last broker output ---\n${tail.text(60)}`, { cause: error });
   }
   return {
     brokers,
@@ -119,7 +120,7 @@ async function prepareDataDir(java: string, libsDir: string, layout: KafkaLayout
     await run(java, formatStorageArgs({ layout, libsDir }, newClusterId()), { cwd: options.dataDir, timeout: FORMAT_TIMEOUT_MS });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`formatting Kafka storage in ${layout.logDir} failed: ${`${failed.stderr ?? ''}${failed.stdout ?? ''}`.trim() || failed.message}`);
+    throw new Error(`formatting Kafka storage in ${layout.logDir} failed: ${`${failed.stderr ?? ''}${failed.stdout ?? ''}`.trim() || failed.message}`, { cause: error });
   }
 }
 
