@@ -1,7 +1,16 @@
 import path from 'node:path';
-import { LocalToolMissingError, startLocalKafka, startLocalPostgres, type LocalKafka, type LocalPostgres } from '@cds/local-infra';
-import { startServiceProcess, stopServiceProcess, waitUntilHealthy, type ServiceProcess } from './service-process.js';
-import { SERVICES, serviceDatabaseUrl, stackSettingsFrom, StackSettingsError, type StackSettings } from './stack-settings.js';
+import {
+  LocalToolMissingError,
+  startLocalKafka,
+  startLocalPostgres,
+  startServiceProcess,
+  stopServiceProcess,
+  waitUntilHealthy,
+  type LocalKafka,
+  type LocalPostgres,
+  type ServiceProcess,
+} from '@cds/local-infra';
+import { SERVICES, serviceDatabaseUrl, stackSettingsFrom, StackSettingsError, type ServiceName, type StackSettings } from './stack-settings.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const say = (line: string): void => console.log(`[stack] ${line}`);
@@ -43,7 +52,7 @@ async function startStack(settings: StackSettings, running: RunningStack): Promi
       }),
     );
   }
-  await Promise.all(running.services.map((service) => waitUntilHealthy(service, settings.servicePorts[service.name], settings.healthTimeoutMs)));
+  await Promise.all(running.services.map((service, index) => waitUntilHealthy(service, settings.servicePorts[SERVICES[index] as ServiceName], settings.healthTimeoutMs)));
   const postgresUser = new URL(postgresUrl);
   say(`all healthy in ${seconds(started)} s`);
   console.log(

@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { isPortInUse } from '../net/free-port.js';
-import { OutputTail, startGuardedProcess, type GuardedProcess } from './guarded-process.js';
+import { OutputTail, startGuardedProcess, type GuardedProcess } from '../process/guarded-process.js';
 import { ensureJava } from './java-tools.js';
 import { brokerJvmArgs, formatStorageArgs, kafkaLayout, LOG4J_PROPERTIES, newClusterId, serverProperties, type KafkaLayout } from './kafka-config.js';
 import { ensureKafkaJars } from './kafka-jars.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { isPortInUse } from '../net/free-port.js';
-import { RecentLines, startSupervisedProcess } from '../process/supervised-process.js';
+import { OutputTail, startGuardedProcess } from '../process/guarded-process.js';
 
 export interface LocalPostgresOptions {
   /** Cluster data directory; initialised if absent. */
@@ -52,18 +52,19 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await initialise(binaries, options.dataDir, user, password, owner);
   await clearStalePid(options.dataDir);
 
-  const recent = new RecentLines();
+  const recent = new OutputTail();
   const settings = [
     'listen_addresses=127.0.0.1',
     'unix_socket_directories=',
     'max_connections=300',
     ...(persistent ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
   ];
-  const server = startSupervisedProcess({
+  const server = startGuardedProcess({
     command: binaries.postgres,
     args: ['-D', options.dataDir, '-p', String(options.port), ...settings.flatMap((setting) => ['-c', setting])],
     env: { ...process.env, LC_ALL: 'C' },
     ...owner,
+    graceSeconds: 15,
     stopSignal: 'INT', // Postgres "fast" shutdown: roll back open transactions, exit cleanly
     onLine: (line) => {
       recent.push(line);
@@ -74,8 +75,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   try {
     await waitUntilAccepting(url('postgres'), () => server.hasExited(), 30_000);
   } catch (error) {
-    await server.stop(5000);
-    throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n--- last server output ---\n${recent.tail()}`);
+    await server.kill();
+    throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n--- last server output ---\n${recent.text(30)}`, { cause: error });
   }
 
   let stopped: Promise<void> | undefined;
@@ -90,7 +91,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     dropDatabase: (name) => withClient(url('postgres'), (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).then(() => undefined)),
     stop: () =>
       (stopped ??= (async () => {
-        await server.stop(15_000);
+        await server.stop();
         if (!persistent) await rm(options.dataDir, { recursive: true, force: true });
       })()),
   };
@@ -143,7 +144,7 @@ async function initialise(binaries: PostgresBinaries, dataDir: string, user: str
     });
   } catch (error) {
     const failed = error as { stderr?: string; message: string };
-    throw new Error(`initdb failed for ${dataDir}: ${failed.stderr ?? failed.message}`);
+    throw new Error(`initdb failed for ${dataDir}: ${failed.stderr ?? failed.message}`, { cause: error });
   } finally {
     await rm(passwordFile, { force: true });
   }

@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * itself to ask for a stop. So one path serves both: on EOF the watchdog sends
  * SIGTERM, then SIGKILL after the grace period. Unlike polling the parent pid,
  * this cannot be fooled by a reused pid or a parent left as a zombie.
+ * The stop signal is the program's own "clean and quick" one (TERM for Kafka,
+ * INT, the "fast" shutdown, for Postgres).
  *
  * Details that matter:
  * - sh gives background jobs /dev/null as stdin, so the watchdog reads a copy (fd 3).
@@ -16,11 +18,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
  *   group, which Node made with `detached`); the wrapper ignores that TERM itself.
  */
 export const GUARD_SCRIPT = `grace="$1"; shift
+stop="$1"; shift
 exec 3<&0
 "$@" </dev/null 3<&- 4>&- &
 child=$!
 echo "$child" 2>/dev/null >&4; exec 4>&-
-{ cat <&3 >/dev/null; kill -TERM "$child" 2>/dev/null; sleep "$grace"; kill -KILL "$child" 2>/dev/null; } &
+{ cat <&3 >/dev/null; kill -s "$stop" "$child" 2>/dev/null; sleep "$grace"; kill -KILL "$child" 2>/dev/null; } &
 exec 3<&-
 wait "$child"
 status=$?
@@ -30,9 +33,11 @@ exit "$status"
 `;
 
 /** Arguments for `sh` that run `command args` under the guard. */
-export function guardArgs(graceSeconds: number, command: string, args: readonly string[]): string[] {
-  return ['-c', GUARD_SCRIPT, 'local-infra-guard', String(Math.max(1, Math.round(graceSeconds))), command, ...args];
+export function guardArgs(graceSeconds: number, command: string, args: readonly string[], stopSignal: StopSignal = 'TERM'): string[] {
+  return ['-c', GUARD_SCRIPT, 'local-infra-guard', String(Math.max(1, Math.round(graceSeconds))), stopSignal, command, ...args];
 }
+
+export type StopSignal = 'TERM' | 'INT';
 
 export interface ProcessExit {
   /** Exit code of the program (143 after SIGTERM and 137 after SIGKILL, as the JVM and sh report them). */
@@ -46,8 +51,13 @@ export interface GuardedProcessOptions {
   readonly args: readonly string[];
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** After a stop request (or Node's death), how long SIGTERM may take before SIGKILL. */
+  /** After a stop request (or Node's death), how long the stop signal may take before SIGKILL. */
   readonly graceSeconds: number;
+  /** Default TERM. */
+  readonly stopSignal?: StopSignal;
+  /** Run as this user and group (Postgres refuses to run as root). */
+  readonly uid?: number;
+  readonly gid?: number;
   /** Each line the program writes to stdout or stderr. */
   readonly onLine: (line: string) => void;
 }
@@ -55,7 +65,7 @@ export interface GuardedProcessOptions {
 export interface GuardedProcess {
   readonly exited: Promise<ProcessExit>;
   hasExited(): boolean;
-  /** Graceful: SIGTERM, SIGKILL after the grace period. Idempotent. */
+  /** Graceful: the stop signal, SIGKILL after the grace period. Idempotent. */
   stop(): Promise<ProcessExit>;
   /** SIGKILL now. Resolves once the program has been reaped. */
   kill(): Promise<ProcessExit>;
@@ -63,9 +73,11 @@ export interface GuardedProcess {
 
 /** Starts a program that cannot outlive this Node process. */
 export function startGuardedProcess(options: GuardedProcessOptions): GuardedProcess {
-  const child: ChildProcess = spawn('sh', guardArgs(options.graceSeconds, options.command, options.args), {
+  const child: ChildProcess = spawn('sh', guardArgs(options.graceSeconds, options.command, options.args, options.stopSignal), {
     cwd: options.cwd,
     env: options.env ?? process.env,
+    uid: options.uid,
+    gid: options.gid,
     // Own process group and session: a terminal's Ctrl-C reaches only Node, which
     // stops the program in order, and stragglers can be killed as one group.
     detached: true,

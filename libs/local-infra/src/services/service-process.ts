@@ -1,16 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { ServiceName } from './stack-settings.js';
 
 export interface ServiceProcess {
-  readonly name: ServiceName;
+  readonly name: string;
   readonly child: ChildProcess;
   /** Resolves with the exit code (or signal name) when the process ends. */
   readonly exited: Promise<string>;
 }
 
 /** Runs a built service (`apps/<name>/dist/main.js`); its JSON log lines go straight to our stdout. */
-export function startServiceProcess(repoRoot: string, name: ServiceName, env: Record<string, string>): ServiceProcess {
+export function startServiceProcess(repoRoot: string, name: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [path.join(repoRoot, 'apps', name, 'dist', 'main.js')], {
     cwd: repoRoot,
     env: { ...process.env, ...env },

@@ -1,0 +1,109 @@
+/**
+ * CDP ingest benchmark: sustained events/s through POST /v1/batch (100 events per
+ * batch, acknowledged only once Kafka has them with acks=all), request latency,
+ * how fast the processors then store them, and the machine's raw baseline: the
+ * same rows written straight into Postgres with COPY.
+ *
+ *   npm run build && node tools/bench/dist/cdp-ingest.bench.js [seconds] [concurrency]
+ */
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { percentile, startBenchEnvironment } from './bench-environment.js';
+
+const DURATION_S = Number(process.argv[2] ?? 20);
+const CONCURRENCY = Number(process.argv[3] ?? 16);
+const BATCH = 100;
+const ADMIN_TOKEN = 'bench-admin-token';
+
+function batchOfEvents(): { batch: object[] } {
+  const batch = Array.from({ length: BATCH }, (_, index) => {
+    const user = `user-${Math.floor(Math.random() * 20_000)}`;
+    return index % 4 === 0
+      ? { type: 'track', userId: user, event: 'Order Completed', messageId: randomUUID(), properties: { revenue: 49.9, currency: 'EUR', products: [{ sku: 'JKT-1', category: 'winter-jackets' }] } }
+      : { type: 'track', anonymousId: `anon-${user}`, event: 'Product Viewed', messageId: randomUUID(), properties: { sku: 'JKT-1', category: 'winter-jackets', price: 129 } };
+  });
+  return { batch };
+}
+
+async function main(): Promise<void> {
+  console.log(`starting Postgres, Kafka and the CDP (built) ...`);
+  const environment = await startBenchEnvironment('cdp', { CDP_ADMIN_TOKEN: ADMIN_TOKEN });
+  try {
+    const created = await fetch(`${environment.url}/v1/admin/sources`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench', channel: 'server' }),
+    });
+    const { writeKey } = (await created.json()) as { writeKey: string };
+    const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+    const bodies = Array.from({ length: 200 }, () => JSON.stringify(batchOfEvents()));
+
+    const post = async (body: string): Promise<number> => {
+      const started = performance.now();
+      const response = await fetch(`${environment.url}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body });
+      const answer = (await response.json()) as { accepted?: number };
+      if (response.status !== 200 || answer.accepted !== BATCH) throw new Error(`batch refused: ${response.status} ${JSON.stringify(answer)}`);
+      return performance.now() - started;
+    };
+    // Warm up JIT, connections and the first partitions' leaders.
+    for (let index = 0; index < 20; index++) await post(bodies[index % bodies.length] as string);
+
+    const latencies: number[] = [];
+    let sent = 0;
+    const started = performance.now();
+    const deadline = started + DURATION_S * 1000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, worker) => {
+        for (let index = worker; performance.now() < deadline; index += CONCURRENCY) {
+          latencies.push(await post(bodies[index % bodies.length] as string));
+          sent += BATCH;
+        }
+      }),
+    );
+    const elapsedS = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const ingestRate = sent / elapsedS;
+
+    const client = new pg.Client({ connectionString: environment.databaseUrl });
+    await client.connect();
+    const target = sent + 20 * BATCH;
+    const drainDeadline = Date.now() + 300_000;
+    let stored = 0;
+    while (Date.now() < drainDeadline) {
+      stored = Number((await client.query<{ count: string }>('SELECT count(*) FROM events')).rows[0]?.count);
+      if (stored >= target) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const processedRate = stored / ((performance.now() - started) / 1000);
+
+    // Baseline: the same number of rows, straight into a table shaped like events, with COPY.
+    await client.query('CREATE TABLE events_copy_baseline (LIKE events INCLUDING ALL)');
+    const rows = Array.from({ length: sent }, (_, index) =>
+      [`00000000-0000-4000-8000-000000000000`, randomUUID(), `00000000-0000-4000-8000-000000000000`, 'track', 'Product Viewed', '\\N', `user-${index % 20_000}`, '\\N', '{"sku":"JKT-1","category":"winter-jackets","price":129}', '\\N', '{}', new Date().toISOString(), new Date().toISOString()].join('\t'),
+    );
+    // The baseline rows need a profile to reference.
+    await client.query(`INSERT INTO profiles (id) VALUES ('00000000-0000-4000-8000-000000000000') ON CONFLICT DO NOTHING`);
+    const copyStarted = performance.now();
+    await pipeline(
+      Readable.from(rows.map((row) => `${row}\n`)),
+      client.query(copyFrom('COPY events_copy_baseline (source_id, message_id, profile_id, type, event, name, user_id, anonymous_id, properties, traits, context, timestamp, received_at) FROM STDIN')),
+    );
+    const copyRate = sent / ((performance.now() - copyStarted) / 1000);
+    await client.end();
+
+    console.log('');
+    console.log(`CDP ingest, batches of ${BATCH}, ${CONCURRENCY} concurrent clients, ${elapsedS.toFixed(1)} s`);
+    console.log(`  accepted (durable in Kafka, acks=all): ${sent} events, ${Math.round(ingestRate)} events/s`);
+    console.log(`  request latency: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`);
+    console.log(`  processed into Postgres (identity + profile + event row): ${stored}/${target} stored, ${Math.round(processedRate)} events/s since load start`);
+    console.log(`  raw baseline, COPY of the same rows into Postgres: ${Math.round(copyRate)} rows/s`);
+    console.log(`  ingest / baseline: ${(ingestRate / copyRate).toFixed(2)}`);
+  } finally {
+    await environment.close();
+  }
+}
+
+await main();
