@@ -18,6 +18,8 @@ export const basePreset = {
   moduleNameMapper: {
     // Workspace libraries resolve to their sources, so tests never need a build.
     '^@cds/([a-z-]+)$': path.join(workspaceRoot, 'libs/$1/src/index.ts'),
+    // Its ESM build imports JSON without an import attribute, which Jest warns about on every load.
+    '^libphonenumber-js$': path.join(workspaceRoot, 'node_modules/libphonenumber-js/index.cjs'),
     // ESM sources import './x.js'; the file on disk is './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

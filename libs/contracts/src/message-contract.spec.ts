@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { contactChangedV1 } from './crm-contact-changes/contact-changed.v1.js';
+import { ContactChangedV1, contactChangedV1 } from './crm-contact-changes/contact-changed.v1.js';
 import { ContractViolationError } from './contract-violation.error.js';
 import { parseContractValue, serializeContractValue } from './message-contract.js';
 import { ALL_TOPICS, prefixedTopic, TOPICS } from './topics/topic-definition.js';
@@ -44,8 +44,13 @@ describe('message contracts', () => {
   it('serialises only values that pass validation', () => {
     const value = parseContractValue(contactChangedV1, validChange);
     expect(JSON.parse(serializeContractValue(contactChangedV1, value))).toEqual(validChange);
-    value.version = -1;
-    expect(() => serializeContractValue(contactChangedV1, value)).toThrow(ContractViolationError);
+    const built = Object.assign(new ContactChangedV1(), { ...validChange, version: -1 });
+    expect(() => serializeContractValue(contactChangedV1, built)).toThrow(ContractViolationError);
+  });
+
+  it('hands out parsed values frozen, so what was validated is what gets sent', () => {
+    const value = parseContractValue(contactChangedV1, validChange);
+    expect(() => Object.assign(value, { version: -1 })).toThrow(TypeError);
   });
 });
 

@@ -31,14 +31,25 @@ export function parseContractValue<T extends object>(contract: MessageContract<T
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new ContractViolationError(contractLabel(contract), ['value: must be a JSON object']);
   }
-  return assertValid(contract, plainToInstance(contract.valueClass, plain));
+  const instance = Object.freeze(assertValid(contract, plainToInstance(contract.valueClass, plain)));
+  validated.add(instance);
+  return instance;
 }
 
-/** Validates what leaves as strictly as what arrives, then writes it as JSON. */
+/**
+ * Validates what leaves as strictly as what arrives, then writes it as JSON. A
+ * value that parseContractValue produced is not validated a second time: on the
+ * collection path that would double the cost of every event.
+ */
 export function serializeContractValue<T extends object>(contract: MessageContract<T>, value: T): string {
+  if (validated.has(value)) return JSON.stringify(value);
   const instance = value instanceof contract.valueClass ? value : plainToInstance(contract.valueClass, value);
   return JSON.stringify(assertValid(contract, instance));
 }
+
+// Instances that passed validation and have not been handed out for change since.
+// parseContractValue's result is frozen, so it cannot be altered after the check.
+const validated = new WeakSet<object>();
 
 function assertValid<T extends object>(contract: MessageContract<T>, instance: T): T {
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });

@@ -116,8 +116,11 @@ describe('Kafka messaging through the project library, on a real broker', () => 
 
     await waitFor(() => received.some((line) => line.kind === 'valid' && line.value.changeId === after.changeId), 'the message after the poison ones');
     const invalid = received.filter((line): line is Extract<FixtureLine, { kind: 'invalid' }> => line.kind === 'invalid');
+    // The two poison messages have different keys, so different partitions: no order between them.
     expect(invalid).toHaveLength(2);
-    expect(invalid[0]?.error).toMatch(/crm\.contact-changed v1 is invalid: .*property rawEvent should not exist.*changeType: changeType must be one of the following values/);
-    expect(invalid[1]?.error).toBe('crm.contact-changed v1 is invalid: value: is not valid JSON');
+    expect(invalid.map((line) => line.error)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^crm\.contact-changed v1 is invalid: .*property rawEvent should not exist.*changeType: changeType must be one of the following values/),
+      'crm.contact-changed v1 is invalid: value: is not valid JSON',
+    ]));
   });
 });

@@ -3,8 +3,11 @@ import type { KafkaSettings } from './kafka-settings.js';
 
 export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
 
+// kafkajs logs every failed request at ERROR, even those it retries and
+// recovers from; real failures reach the caller as thrown errors. So its
+// ERROR lines are warnings for us.
 const levelNames = {
-  [logLevel.ERROR]: 'error',
+  [logLevel.ERROR]: 'warn',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',

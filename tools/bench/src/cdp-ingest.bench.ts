@@ -31,6 +31,7 @@ function batchOfEvents(): { batch: object[] } {
 async function main(): Promise<void> {
   console.log(`starting Postgres, Kafka and the CDP (built) ...`);
   const environment = await startBenchEnvironment('cdp', { CDP_ADMIN_TOKEN: ADMIN_TOKEN });
+  console.log(`CDP ${environment.url}, database ${environment.databaseUrl}`);
   try {
     const created = await fetch(`${environment.url}/v1/admin/sources`, {
       method: 'POST',
