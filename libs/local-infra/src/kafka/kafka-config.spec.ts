@@ -66,6 +66,12 @@ describe('newClusterId', () => {
     expect(Buffer.from(id, 'base64url')).toHaveLength(16);
     expect(newClusterId()).not.toBe(id);
   });
+
+  it('never starts with a dash, which StorageTool would read as an option', () => {
+    const draws = [Buffer.from('f8' + '00'.repeat(15), 'hex'), Buffer.from('00'.repeat(16), 'hex')];
+    expect(Buffer.from('f8' + '00'.repeat(15), 'hex').toString('base64url')).toMatch(/^-/);
+    expect(newClusterId(() => draws.shift() as Buffer)).toBe('AAAAAAAAAAAAAAAAAAAAAA');
+  });
 });
 
 describe('parseJavaMajorVersion', () => {

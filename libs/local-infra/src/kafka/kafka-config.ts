@@ -76,9 +76,16 @@ log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.KafkaRaftServer=INFO
 `;
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid text form, 22 chars). */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid
+ * text form, 22 chars). One starting with '-' would be read as an option by
+ * StorageTool (1 in 64 runs), so, as Kafka's own Uuid.randomUuid does, draw again.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** The major version in `java -version` output: "17.0.15" gives 17, the old "1.8.0_292" gives 8. */
