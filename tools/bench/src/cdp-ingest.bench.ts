@@ -18,14 +18,15 @@ const CONCURRENCY = Number(process.argv[3] ?? 16);
 const BATCH = 100;
 const ADMIN_TOKEN = 'bench-admin-token';
 
-function batchOfEvents(): { batch: object[] } {
+/** A batch body whose messageIds contain `@@`, replaced per request so no two requests repeat an id (the CDP drops repeats). */
+function batchTemplate(): string {
   const batch = Array.from({ length: BATCH }, (_, index) => {
     const user = `user-${Math.floor(Math.random() * 20_000)}`;
     return index % 4 === 0
-      ? { type: 'track', userId: user, event: 'Order Completed', messageId: randomUUID(), properties: { revenue: 49.9, currency: 'EUR', products: [{ sku: 'JKT-1', category: 'winter-jackets' }] } }
-      : { type: 'track', anonymousId: `anon-${user}`, event: 'Product Viewed', messageId: randomUUID(), properties: { sku: 'JKT-1', category: 'winter-jackets', price: 129 } };
+      ? { type: 'track', userId: user, event: 'Order Completed', messageId: `@@-${index}`, properties: { revenue: 49.9, currency: 'EUR', products: [{ sku: 'JKT-1', category: 'winter-jackets' }] } }
+      : { type: 'track', anonymousId: `anon-${user}`, event: 'Product Viewed', messageId: `@@-${index}`, properties: { sku: 'JKT-1', category: 'winter-jackets', price: 129 } };
   });
-  return { batch };
+  return JSON.stringify({ batch });
 }
 
 async function main(): Promise<void> {
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
     });
     const { writeKey } = (await created.json()) as { writeKey: string };
     const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-    const bodies = Array.from({ length: 200 }, () => JSON.stringify(batchOfEvents()));
+    const templates = Array.from({ length: 50 }, batchTemplate);
+    let requestNumber = 0;
+    const nextBody = (): string => (templates[requestNumber % templates.length] as string).replaceAll('@@', `r${++requestNumber}`);
 
     const post = async (body: string): Promise<number> => {
       const started = performance.now();
@@ -50,16 +53,16 @@ async function main(): Promise<void> {
       return performance.now() - started;
     };
     // Warm up JIT, connections and the first partitions' leaders.
-    for (let index = 0; index < 20; index++) await post(bodies[index % bodies.length] as string);
+    for (let index = 0; index < 20; index++) await post(nextBody());
 
     const latencies: number[] = [];
     let sent = 0;
     const started = performance.now();
     const deadline = started + DURATION_S * 1000;
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async (_, worker) => {
-        for (let index = worker; performance.now() < deadline; index += CONCURRENCY) {
-          latencies.push(await post(bodies[index % bodies.length] as string));
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < deadline) {
+          latencies.push(await post(nextBody()));
           sent += BATCH;
         }
       }),
