@@ -40,8 +40,8 @@ export class ServiceKitModule implements NestModule {
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => postgresDataSourceOptions(database),
-          dataSourceFactory: () => openServiceDatabase(database),
+          useFactory: () => postgresDataSourceOptions(database, options.logger),
+          dataSourceFactory: () => openServiceDatabase(database, options.logger),
         }),
       ],
       controllers: [HealthController, MetricsController],

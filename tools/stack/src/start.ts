@@ -13,6 +13,17 @@ import {
 import { SERVICES, serviceDatabaseUrl, stackSettingsFrom, StackSettingsError, type ServiceName, type StackSettings } from './stack-settings.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
+
+/** Local development credentials, printed at start; every one can be overridden from the environment. */
+const devCredentials = {
+  cdpAdminToken: process.env['CDP_ADMIN_TOKEN'] || 'dev-cdp-admin-token',
+  cdpWriteKey: process.env['CDP_DEV_WRITE_KEY'] || 'dev-web-write-key-0001',
+};
+const serviceSpecificEnv: Record<ServiceName, Record<string, string>> = {
+  cdp: { CDP_ADMIN_TOKEN: devCredentials.cdpAdminToken, CDP_DEV_WRITE_KEY: devCredentials.cdpWriteKey },
+  crm: {},
+  sync: {},
+};
 const say = (line: string): void => console.log(`[stack] ${line}`);
 
 interface RunningStack {
@@ -49,6 +60,7 @@ async function startStack(settings: StackSettings, running: RunningStack): Promi
         PORT: String(settings.servicePorts[name]),
         DATABASE_URL: serviceDatabaseUrl(postgresUrl, name),
         KAFKA_BROKERS: brokers,
+        ...serviceSpecificEnv[name],
       }),
     );
   }
@@ -59,6 +71,8 @@ async function startStack(settings: StackSettings, running: RunningStack): Promi
     [
       '',
       `  CDP    http://127.0.0.1:${settings.servicePorts.cdp}   (health: /health, metrics: /metrics)`,
+      `         admin API: Authorization: Bearer ${devCredentials.cdpAdminToken}`,
+      `         source "dev-web" write key: ${devCredentials.cdpWriteKey}  (curl -u ${devCredentials.cdpWriteKey}: ...)`,
       `  CRM    http://127.0.0.1:${settings.servicePorts.crm}`,
       `  Sync   http://127.0.0.1:${settings.servicePorts.sync}`,
       `  Postgres  ${postgresUser.host}  user ${decodeURIComponent(postgresUser.username)}  password ${decodeURIComponent(postgresUser.password)}  databases: ${SERVICES.join(', ')}`,

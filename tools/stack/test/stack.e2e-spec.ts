@@ -39,10 +39,17 @@ describe('npm start (the stack launcher)', () => {
       expect(output).toMatch(/\[stack\] all healthy in \d+\.\d s/);
       expect(output).toContain(`CDP    http://127.0.0.1:${ports.CDP_PORT}`);
       expect(output).toContain('user postgres  password postgres');
+      expect(output).toContain('write key: dev-web-write-key-0001');
       for (const port of [ports.CDP_PORT, ports.CRM_PORT, ports.SYNC_PORT]) {
         expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       }
       expect(existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+      const tracked = await fetch(`http://127.0.0.1:${ports.CDP_PORT}/v1/track`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('dev-web-write-key-0001:').toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'dev-user', event: 'Stack Started' }),
+      });
+      expect(tracked.status).toBe(200);
 
       launcher.kill('SIGINT');
       expect(await exited).toBe(0);

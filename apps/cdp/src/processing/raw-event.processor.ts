@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { rawEventV1, type RawEventV1 } from '@cds/contracts';
 import type { ConsumedMessage, InvalidMessage, MessageConsumer } from '@cds/kafka';
@@ -12,7 +12,7 @@ import { EventIngestionService } from './event-ingestion.service.js';
  * an event is stored, so a crash redelivers and the messageId check drops the repeat.
  */
 @Injectable()
-export class RawEventProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: MessageConsumer;
   private readonly processed: Counter<'outcome'>;
 
@@ -38,7 +38,8 @@ export class RawEventProcessor implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stop consuming first, while the database is still there for the in-flight event. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
   }
 

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import type { JsonLogger } from '../logging/json-logger.js';
+import { SLOW_QUERY_MS, TypeOrmJsonLogger } from './typeorm-json-logger.js';
 
 export interface ServiceDatabase {
   readonly url: string;
@@ -10,7 +12,7 @@ export interface ServiceDatabase {
 }
 
 /** Migrations only, never `synchronize`: the schema is what the committed migrations say. */
-export function postgresDataSourceOptions(database: ServiceDatabase): DataSourceOptions {
+export function postgresDataSourceOptions(database: ServiceDatabase, logger?: JsonLogger): DataSourceOptions {
   return {
     type: 'postgres',
     url: database.url,
@@ -18,7 +20,11 @@ export function postgresDataSourceOptions(database: ServiceDatabase): DataSource
     migrations: [...database.migrations],
     migrationsRun: false,
     synchronize: false,
-    logging: ['error', 'warn', 'migration'],
+    // Migrations use Postgres' built-in gen_random_uuid(); no extension is needed or installed.
+    installExtensions: false,
+    logging: ['error', 'warn', 'migration', 'log'],
+    maxQueryExecutionTime: SLOW_QUERY_MS,
+    ...(logger ? { logger: new TypeOrmJsonLogger(logger) } : {}),
     extra: { max: 20, connectionTimeoutMillis: 3000, application_name: databaseName(database.url) },
   };
 }
@@ -69,9 +75,9 @@ export async function runMigrationsExclusively(dataSource: DataSource, lockName:
 }
 
 /** Opens the pool, creating the database and applying migrations first. */
-export async function openServiceDatabase(database: ServiceDatabase): Promise<DataSource> {
+export async function openServiceDatabase(database: ServiceDatabase, logger?: JsonLogger): Promise<DataSource> {
   await ensureDatabaseExists(database.url);
-  const dataSource = new DataSource(postgresDataSourceOptions(database));
+  const dataSource = new DataSource(postgresDataSourceOptions(database, logger));
   await dataSource.initialize();
   try {
     await runMigrationsExclusively(dataSource, databaseName(database.url));
