@@ -9,7 +9,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git clone -q "$source_repo" "$work/clone"
 cd "$work/clone"
-npm ci --no-audit --no-fund > "$work/npm-ci.log" 2>&1
+ci_started=$SECONDS
+npm ci --no-audit --no-fund > "$work/npm-ci.log" 2>&1 || { tail -30 "$work/npm-ci.log"; exit 1; }
+echo "npm ci: $((SECONDS - ci_started)) s"
 
 start_until_healthy() {
   local label=$1; shift
