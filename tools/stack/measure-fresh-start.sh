@@ -16,7 +16,8 @@ echo "npm ci: $((SECONDS - ci_started)) s"
 start_until_healthy() {
   local label=$1; shift
   local started=$SECONDS
-  env "$@" CDP_PORT=14001 CRM_PORT=14002 SYNC_PORT=14003 POSTGRES_PORT=15432 KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
+  # Its own process group, so Ctrl-C can be imitated: SIGINT to the whole group.
+  setsid env "$@" CDP_PORT=14001 CRM_PORT=14002 SYNC_PORT=14003 POSTGRES_PORT=15432 KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
     npm start > "$work/$label.log" 2>&1 &
   local pid=$!
   until grep -q '\[stack\] all healthy' "$work/$label.log"; do
@@ -24,8 +25,9 @@ start_until_healthy() {
     sleep 0.2
   done
   echo "$label: $((SECONDS - started)) s to all healthy (npm start, including its build); launcher says: $(grep -o 'all healthy in [0-9.]* s' "$work/$label.log")"
-  pkill -INT -f "$work/clone/tools/stack/dist/start.js"
+  kill -INT -- "-$pid"
   wait "$pid" || true
+  grep -q '\[stack\] stopped' "$work/$label.log" || { echo "$label: the stack did not report stopping"; exit 1; }
 }
 
 start_until_healthy first-start MAVEN_OPTS="-Dmaven.repo.local=$work/m2"
