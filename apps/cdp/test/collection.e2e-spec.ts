@@ -48,6 +48,10 @@ describe('CDP collection API (Segment spec) on real Postgres and Kafka', () => {
     }
   });
 
+  it('answers 404 naming the endpoints for a call type Segment does not have', async () => {
+    expect(await cdp.send('/v1/launch', writeKey, { userId: 'u' })).toEqual({ status: 404, body: expect.objectContaining({ message: expect.stringContaining('use one of /v1/track, /v1/identify') }) });
+  });
+
   it('refuses a missing, wrong or disabled write key with 401 and a message saying why', async () => {
     expect(await cdp.send('/v1/track', null, { userId: 'u', event: 'X' })).toEqual({ status: 401, body: expect.objectContaining({ message: expect.stringContaining('missing write key') }) });
     expect(await cdp.send('/v1/track', 'not-a-key', { userId: 'u', event: 'X' })).toEqual({ status: 401, body: expect.objectContaining({ message: 'unknown or disabled write key' }) });

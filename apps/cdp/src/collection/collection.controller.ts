@@ -1,8 +1,17 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, NotFoundException, Param, Post, UseGuards, type PipeTransform } from '@nestjs/common';
+import { SEGMENT_EVENT_TYPES, type SegmentEventType } from '@cds/contracts';
 import { CurrentSource } from '../auth/current-source.decorator.js';
 import { WriteKeyGuard } from '../auth/write-key.guard.js';
 import type { AuthenticatedSource } from '../sources/sources.service.js';
 import { CollectionService, type CollectionResponse } from './collection.service.js';
+
+/** `/v1/track`, `/v1/identify`, ...: any other name is no route of the API. */
+class SegmentCallPipe implements PipeTransform<string, SegmentEventType> {
+  transform(value: string): SegmentEventType {
+    if ((SEGMENT_EVENT_TYPES as readonly string[]).includes(value)) return value as SegmentEventType;
+    throw new NotFoundException(`no such endpoint /v1/${value}: use one of ${[...SEGMENT_EVENT_TYPES, 'batch'].map((name) => `/v1/${name}`).join(', ')}`);
+  }
+}
 
 /** Segment's HTTP tracking API. Bodies are checked event by event in the service, as Segment does. */
 @Controller('v1')
@@ -10,45 +19,16 @@ import { CollectionService, type CollectionResponse } from './collection.service
 export class CollectionController {
   constructor(private readonly collection: CollectionService) {}
 
-  @Post('track')
-  @HttpCode(HttpStatus.OK)
-  track(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
-    return this.collection.single('track', body, source);
-  }
-
-  @Post('identify')
-  @HttpCode(HttpStatus.OK)
-  identify(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
-    return this.collection.single('identify', body, source);
-  }
-
-  @Post('page')
-  @HttpCode(HttpStatus.OK)
-  page(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
-    return this.collection.single('page', body, source);
-  }
-
-  @Post('screen')
-  @HttpCode(HttpStatus.OK)
-  screen(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
-    return this.collection.single('screen', body, source);
-  }
-
-  @Post('group')
-  @HttpCode(HttpStatus.OK)
-  group(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
-    return this.collection.single('group', body, source);
-  }
-
-  @Post('alias')
-  @HttpCode(HttpStatus.OK)
-  alias(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
-    return this.collection.single('alias', body, source);
-  }
-
+  // Declared before ':call' so that 'batch' and 'import' are not taken for call types.
   @Post(['batch', 'import'])
   @HttpCode(HttpStatus.OK)
   batch(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
     return this.collection.batch(body, source);
+  }
+
+  @Post(':call')
+  @HttpCode(HttpStatus.OK)
+  single(@Param('call', SegmentCallPipe) call: SegmentEventType, @CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
+    return this.collection.single(call, source, body);
   }
 }

@@ -31,7 +31,7 @@ export class CollectionService {
     this.rejectedEvents = new Counter({ name: 'cdp_events_rejected_total', help: 'Events refused by the collection API', labelNames: ['source'], registers: [metrics.registry] });
   }
 
-  async single(type: SegmentEventType, body: unknown, source: AuthenticatedSource): Promise<CollectionResponse> {
+  async single(type: SegmentEventType, source: AuthenticatedSource, body: unknown): Promise<CollectionResponse> {
     const parsed = parseSingleCall(type, body, { sourceId: source.id, receivedAt: new Date() });
     if (parsed.accepted.length === 0) {
       this.rejectedEvents.inc({ source: source.name });
