@@ -1,0 +1,3 @@
+import { unitTestConfig } from '../../jest.preset.js';
+
+export default unitTestConfig(import.meta.dirname);
