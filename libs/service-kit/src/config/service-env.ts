@@ -37,5 +37,3 @@ export class ServiceEnv {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 }
-
-export const integerFromEnv = toInteger;

@@ -29,7 +29,7 @@ export function postgresDataSourceOptions(database: ServiceDatabase, logger?: Js
   };
 }
 
-export function databaseName(url: string): string {
+function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
