@@ -66,9 +66,13 @@ export class EventIngestionService {
     await this.identities.attach(manager, survivor.id, plan.newIdentifiers);
     await this.identities.recordConflicts(manager, plan.conflicts, event.messageId, survivor.id);
 
-    traits = applyTraits(traits, traitsOf(event) as Record<string, JsonValue>, event.timestamp, sourceName).state;
-    consent = applyTraits(consent, consentOf(event), event.timestamp, sourceName).state;
-    const version = await this.profiles.saveState(manager, survivor.id, traits, consent);
+    const traitUpdate = applyTraits(traits, traitsOf(event) as Record<string, JsonValue>, event.timestamp, sourceName);
+    const consentUpdate = applyTraits(consent, consentOf(event), event.timestamp, sourceName);
+    // Most events (page views, product views) change nothing about the person:
+    // then the profile row, its version and its trait index are left alone.
+    const profileChanged =
+      plan.survivorId === null || plan.mergedIds.length > 0 || plan.newIdentifiers.length > 0 || traitUpdate.state !== traits || consentUpdate.state !== consent;
+    const version = profileChanged ? await this.profiles.saveState(manager, survivor.id, traitUpdate.state, consentUpdate.state) : survivor.version;
 
     if (!(await this.events.insert(manager, event, survivor.id))) {
       // Another instance stored the same messageId meanwhile: undo all of this.

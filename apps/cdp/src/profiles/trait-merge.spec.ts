@@ -13,6 +13,12 @@ describe('trait merging by event time', () => {
     expect(result.changed).toEqual([]);
   });
 
+  it('hands back the very same state when it wrote nothing, so the caller can skip saving', () => {
+    expect(applyTraits(state, {}, '2026-11-23T00:00:00.000Z', 'web').state).toBe(state);
+    expect(applyTraits(state, { plan: 'silver' }, '2026-11-21T10:00:00.000Z', 'app').state).toBe(state);
+    expect(applyTraits(state, { plan: 'gold' }, '2026-11-23T00:00:00.000Z', 'web').state).not.toBe(state);
+  });
+
   it('takes a newer value and records where it came from', () => {
     const result = applyTraits(state, { name: 'Jane Doe', city: 'Leeds' }, '2026-11-23T09:00:00.000Z', 'pos');
     expect(traitValues(result.state)).toEqual({ name: 'Jane Doe', plan: 'gold', city: 'Leeds' });

@@ -22,14 +22,17 @@ export interface TraitMergeResult {
 export function applyTraits(current: TraitState, traits: Readonly<Record<string, JsonValue>>, observedAt: string, source: string): TraitMergeResult {
   const next: Record<string, TraitEntry> = { ...current };
   const changed: string[] = [];
+  let touched = false;
   for (const [name, value] of Object.entries(traits)) {
     const held = current[name];
     if (held && Date.parse(held.observedAt) > Date.parse(observedAt)) continue;
     if (held && held.observedAt === observedAt && held.source === source && sameJson(held.value, value)) continue;
     next[name] = { value, observedAt, source };
+    touched = true;
     if (!held || !sameJson(held.value, value)) changed.push(name);
   }
-  return { state: next, changed };
+  // The same state object when nothing was written, so callers can skip saving.
+  return { state: touched ? next : current, changed };
 }
 
 /** Combines two profiles' traits at a merge: for each trait the newer observation wins. */
