@@ -1,6 +1,8 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createIsolatedDatabase, testInfrastructure, uniqueTopicPrefix, type IsolatedDatabase } from '@cds/testing';
+
+export { eventually } from '@cds/testing';
 import { startTestApp, testEnv, type RunningTestApp } from '@cds/service-testing';
 import { CDP_HTTP } from '../src/cdp-http.js';
 import { CdpModule } from '../src/cdp.module.js';
@@ -76,15 +78,5 @@ export class CdpHarness {
       },
     });
     return messages;
-  }
-}
-
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ALL_TOPICS, ContactChangedV1, ContractViolationError, contactChangedV1, prefixedTopic, TOPICS } from '@cds/contracts';
-import { testInfrastructure, uniqueTopicPrefix } from '@cds/testing';
+import { eventually, testInfrastructure, uniqueTopicPrefix } from '@cds/testing';
 import { createKafkajsClient, KafkajsMessageProducer, KafkajsTopicAdmin, parseBrokerList } from './index.js';
 
 type FixtureLine = { kind: 'started' } | { kind: 'valid'; key: string; value: ContactChangedV1; headers: Record<string, string> } | { kind: 'invalid'; offset: string; error: string };
@@ -31,13 +31,8 @@ describe('Kafka messaging through the project library, on a real broker', () => 
   let consumerProcess: ChildProcess;
   const received: FixtureLine[] = [];
 
-  const waitFor = async (predicate: () => boolean, what: string): Promise<void> => {
-    const deadline = Date.now() + 30_000;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; received: ${JSON.stringify(received)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const waitFor = (predicate: () => boolean, what: string): Promise<true> =>
+    eventually(() => predicate() || undefined, () => `${what}; received: ${JSON.stringify(received)}`, 30_000);
 
   beforeAll(async () => {
     await admin.ensureTopics(ALL_TOPICS);

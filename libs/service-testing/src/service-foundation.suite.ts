@@ -4,11 +4,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { findFreePort, startLocalKafka, type LocalKafka } from '@cds/local-infra';
 import { openServiceDatabase, postgresDataSourceOptions, runMigrationsExclusively, type JsonLogger, type ServiceDatabase, type ServiceEnv } from '@cds/service-kit';
-import { createIsolatedDatabase, testInfrastructure, uniqueTopicPrefix, type IsolatedDatabase } from '@cds/testing';
+import { createIsolatedDatabase, dropTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix, type IsolatedDatabase } from '@cds/testing';
 import { startTestApp, testEnv, type RunningTestApp } from './test-app.js';
 
 export interface ServiceFoundationSpec<E extends ServiceEnv> {
@@ -79,10 +78,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(spec: ServiceFou
         expect(applied[0]?.count).toBe(spec.database.migrations.length);
       } finally {
         await Promise.all([one.destroy(), two.destroy()]);
-        const admin = new pg.Client({ connectionString: infra.postgresUrl });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(url.pathname.slice(1))} WITH (FORCE)`);
-        await admin.end();
+        await dropTestDatabase(url.pathname.slice(1));
       }
     });
 
@@ -171,7 +167,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(spec: ServiceFou
           spec.mainScript,
           { PORT: String(port), DATABASE_URL: database.url, KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: topicPrefix, LOG_LEVEL: 'info' },
           async (kill) => {
-            await waitForHealth(`http://127.0.0.1:${port}/health`);
+            await eventually(() => fetch(`http://127.0.0.1:${port}/health`).then((response) => response.status === 200, () => false), `${spec.service} to answer /health with 200`, 45_000);
             kill('SIGTERM');
           },
         );
@@ -184,16 +180,6 @@ export function describeServiceFoundation<E extends ServiceEnv>(spec: ServiceFou
       }, 60_000);
     });
   });
-}
-
-async function waitForHealth(url: string): Promise<void> {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    const status = await fetch(url).then((response) => response.status, () => 0);
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} never answered 200`);
 }
 
 interface ProcessResult {

@@ -1,2 +1,3 @@
 export * from './test-infrastructure.js';
 export * from './isolation.js';
+export * from './eventually.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { withPostgresClient } from '@cds/local-infra';
 import { testInfrastructure } from './test-infrastructure.js';
 
 /** Lower-case, short, unique: safe in database and topic names. */
@@ -22,23 +23,16 @@ export interface IsolatedDatabase {
 export async function createIsolatedDatabase(label: string): Promise<IsolatedDatabase> {
   const { postgresUrl } = testInfrastructure();
   const name = uniqueName(label);
-  await withAdminClient(postgresUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+  await withPostgresClient(postgresUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => {
-      await withAdminClient(postgresUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
-    },
+    drop: () => dropTestDatabase(name),
   };
 }
 
-async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+/** Drops a database of this run's Postgres server, even with connections still open. */
+export async function dropTestDatabase(name: string): Promise<void> {
+  await withPostgresClient(testInfrastructure().postgresUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
 }

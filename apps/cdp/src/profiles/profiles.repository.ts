@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Identifier } from '../identity/identifier.js';
+import type { ProfileReference } from './profile-reference.js';
 import type { TraitState } from './trait-merge.js';
 
 export interface ProfileRow {
@@ -57,18 +57,13 @@ export class ProfilesRepository {
   }
 
   /** The live profile for a profile id (following a merge) or for an identifier. */
-  async resolveLive(manager: EntityManager, reference: { profileId: string } | { identifier: Identifier }): Promise<ProfileRow | null> {
-    const rows = (
+  async resolveLive(manager: EntityManager, reference: ProfileReference): Promise<ProfileRow | null> {
+    // Identities always point at live profiles; a profile id may be a merged-away one.
+    const owner =
       'profileId' in reference
-        ? await manager.query(
-            `SELECT ${COLUMNS} FROM profiles WHERE id = (SELECT coalesce(merged_into, id) FROM profiles WHERE id = $1)`,
-            [reference.profileId],
-          )
-        : await manager.query(`SELECT ${COLUMNS.split(', ').map((column) => `p.${column}`).join(', ')} FROM profiles p JOIN identities i ON i.profile_id = p.id WHERE i.type = $1 AND i.value = $2`, [
-            reference.identifier.type,
-            reference.identifier.value,
-          ])
-    ) as RawProfileRow[];
+        ? { sql: 'SELECT coalesce(merged_into, id) FROM profiles WHERE id = $1', parameters: [reference.profileId] }
+        : { sql: 'SELECT profile_id FROM identities WHERE type = $1 AND value = $2', parameters: [reference.identifier.type, reference.identifier.value] };
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM profiles WHERE id = (${owner.sql})`, owner.parameters)) as RawProfileRow[];
     return rows[0] ? toProfile(rows[0]) : null;
   }
 

@@ -84,11 +84,11 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     port: options.port,
     url,
     createDatabase: (name, template) =>
-      withClient(url('postgres'), async (client) => {
+      withPostgresClient(url('postgres'), async (client) => {
         const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
         if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ''}`);
       }),
-    dropDatabase: (name) => withClient(url('postgres'), (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).then(() => undefined)),
+    dropDatabase: (name) => withPostgresClient(url('postgres'), (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).then(() => undefined)),
     stop: () =>
       (stopped ??= (async () => {
         await server.stop();
@@ -168,7 +168,7 @@ async function waitUntilAccepting(url: string, hasExited: () => boolean, timeout
   while (Date.now() < deadline) {
     if (hasExited()) throw new Error('the server process exited');
     try {
-      await withClient(url, (client) => client.query('SELECT 1'));
+      await withPostgresClient(url, (client) => client.query('SELECT 1'));
       return;
     } catch (error) {
       last = (error as Error).message;
@@ -178,7 +178,8 @@ async function waitUntilAccepting(url: string, hasExited: () => boolean, timeout
   throw new Error(`no connection within ${timeoutMs / 1000} s (${last})`);
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One short-lived connection for a piece of administrative work, always closed. */
+export async function withPostgresClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   client.on('error', () => undefined);
   await client.connect();
