@@ -4,6 +4,7 @@ import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
 import { CollectionModule } from './collection/collection.module.js';
 import { CdpConfigModule } from './config/cdp-config.module.js';
 import type { CdpEnv } from './config/cdp-env.js';
+import { cdpSettingsFrom } from './config/cdp-settings.js';
 import { cdpDatabase } from './database/cdp-database.js';
 import { ProcessingModule } from './processing/processing.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
@@ -12,6 +13,7 @@ import { SourcesModule } from './sources/sources.module.js';
 @Module({})
 export class CdpModule {
   static forRoot(env: CdpEnv, logger: JsonLogger): DynamicModule {
+    const { roles } = cdpSettingsFrom(env);
     return {
       module: CdpModule,
       imports: [
@@ -32,9 +34,9 @@ export class CdpModule {
           ],
         }),
         SourcesModule,
-        CollectionModule,
         ProfilesModule,
-        ProcessingModule,
+        ...(roles.has('collector') ? [CollectionModule] : []),
+        ...(roles.has('processor') ? [ProcessingModule] : []),
       ],
     };
   }

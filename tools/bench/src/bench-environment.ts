@@ -22,6 +22,8 @@ export interface BenchEnvironment {
   readonly service: ServiceProcess;
   readonly url: string;
   readonly databaseUrl: string;
+  /** Starts one more instance of the service against the same Postgres and Kafka; `close` stops it too. */
+  startInstance(env: Record<string, string>): Promise<ServiceProcess>;
   close(): Promise<void>;
 }
 
@@ -31,18 +33,25 @@ export async function startBenchEnvironment(service: string, env: Record<string,
     startLocalPostgres({ dataDir: path.join(dir, 'postgres'), port: await findFreePort(), persistent: true }),
     startLocalKafka({ dataDir: path.join(dir, 'kafka'), port: await findFreePort(), controllerPort: await findFreePort(), persistent: true }),
   ]);
-  const port = await findFreePort();
   const databaseUrl = postgres.url(service);
-  const child = startServiceProcess(repoRoot, service, { PORT: String(port), DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafka.brokers, LOG_LEVEL: 'warn', ...env });
-  await waitUntilHealthy(child, port, 120_000);
+  const instances: ServiceProcess[] = [];
+  const startInstance = async (instanceEnv: Record<string, string>): Promise<ServiceProcess & { port: number }> => {
+    const port = await findFreePort();
+    const child = startServiceProcess(repoRoot, service, { PORT: String(port), DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafka.brokers, LOG_LEVEL: 'warn', ...env, ...instanceEnv });
+    instances.push(child);
+    await waitUntilHealthy(child, port, 120_000);
+    return { ...child, port };
+  };
+  const first = await startInstance({});
   return {
     postgres,
     kafka,
-    service: child,
-    url: `http://127.0.0.1:${port}`,
+    service: first,
+    url: `http://127.0.0.1:${first.port}`,
     databaseUrl,
+    startInstance,
     close: async () => {
-      await stopServiceProcess(child);
+      await Promise.all(instances.map((instance) => stopServiceProcess(instance)));
       await Promise.all([kafka.stop(), postgres.stop()]);
       await rm(dir, { recursive: true, force: true });
     },

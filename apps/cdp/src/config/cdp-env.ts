@@ -18,4 +18,12 @@ export class CdpEnv extends ServiceEnv {
   /** When set, a `dev-web` source with this write key is created at start (local development). */
   @Matches(/^([A-Za-z0-9_-]{12,})?$/, { message: 'must be empty or at least 12 letters, digits, _ or -' })
   CDP_DEV_WRITE_KEY = '';
+
+  /**
+   * What this instance does: `collector` serves the collection API, `processor`
+   * joins the consumer group that stores and resolves events. Both by default; a
+   * deployment scales the two tiers apart by running instances with one role each.
+   */
+  @Matches(/^(collector|processor)(,(collector|processor))?$/, { message: 'must be collector, processor or collector,processor' })
+  CDP_ROLES = 'collector,processor';
 }

@@ -8,8 +8,11 @@ export interface CdpSettings {
   readonly adminToken: string;
   readonly defaultPhoneRegion: CountryCode;
   readonly devWriteKey: string | null;
+  readonly roles: ReadonlySet<CdpRole>;
 }
 
+export type CdpRole = 'collector' | 'processor';
+
 export function cdpSettingsFrom(env: CdpEnv): CdpSettings {
-  return { adminToken: env.CDP_ADMIN_TOKEN, defaultPhoneRegion: env.CDP_DEFAULT_PHONE_REGION, devWriteKey: env.CDP_DEV_WRITE_KEY || null };
+  return { adminToken: env.CDP_ADMIN_TOKEN, defaultPhoneRegion: env.CDP_DEFAULT_PHONE_REGION, devWriteKey: env.CDP_DEV_WRITE_KEY || null, roles: new Set(env.CDP_ROLES.split(',') as CdpRole[]) };
 }
