@@ -2,9 +2,14 @@ import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafka
 import { contractLabel, serializeContractValue, type MessageContract } from '@cds/contracts';
 import type { MessageProducer, SerializedMessage } from './messaging.ports.js';
 import { contractHeaders } from './message-headers.js';
+import { SendCoalescer } from './send-coalescer.js';
+
+// Well under the broker's default 1 MB per partition batch for events of a few hundred bytes.
+const MAX_MESSAGES_PER_REQUEST = 2000;
 
 export class KafkajsMessageProducer implements MessageProducer {
   private readonly producer: Producer;
+  private readonly coalescer = new SendCoalescer<SerializedMessage>((messages) => this.sendNow(messages), MAX_MESSAGES_PER_REQUEST);
 
   constructor(
     kafka: Kafka,
@@ -27,13 +32,17 @@ export class KafkajsMessageProducer implements MessageProducer {
     await this.sendSerialized(values.map((value) => ({ topic: contract.topic.name, key: contract.keyOf(value), value: serializeContractValue(contract, value), headers })));
   }
 
-  async sendSerialized(messages: readonly SerializedMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  /** Concurrent calls share produce requests; each call resolves once its own messages are acknowledged. */
+  sendSerialized(messages: readonly SerializedMessage[]): Promise<void> {
+    return this.coalescer.enqueue(messages);
+  }
+
+  private async sendNow(messages: readonly SerializedMessage[]): Promise<void> {
     const byTopic = new Map<string, { key: string | null; value: string | null; headers: Record<string, string> }[]>();
     for (const message of messages) {
       const topic = `${this.topicPrefix}${message.topic}`;
       const list = byTopic.get(topic) ?? [];
-      list.push({ key: message.key, value: message.value, headers: { ...message.headers } });
+      list.push({ key: message.key, value: message.value, headers: message.headers });
       byTopic.set(topic, list);
     }
     await this.producer.sendBatch({
@@ -44,6 +53,7 @@ export class KafkajsMessageProducer implements MessageProducer {
   }
 
   async disconnect(): Promise<void> {
+    await this.coalescer.idle();
     await this.producer.disconnect();
   }
 }
