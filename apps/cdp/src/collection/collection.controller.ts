@@ -4,6 +4,7 @@ import { CurrentSource } from '../auth/current-source.decorator.js';
 import { WriteKeyGuard } from '../auth/write-key.guard.js';
 import type { AuthenticatedSource } from '../sources/sources.service.js';
 import { CollectionService, type CollectionResponse } from './collection.service.js';
+import { RequestBodyBytes } from './request-body-bytes.decorator.js';
 
 /** `/v1/track`, `/v1/identify`, ...: any other name is no route of the API. */
 class SegmentCallPipe implements PipeTransform<string, SegmentEventType> {
@@ -22,13 +23,18 @@ export class CollectionController {
   // Declared before ':call' so that 'batch' and 'import' are not taken for call types.
   @Post(['batch', 'import'])
   @HttpCode(HttpStatus.OK)
-  batch(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
-    return this.collection.batch(body, source);
+  batch(@CurrentSource() source: AuthenticatedSource, @Body() body: unknown, @RequestBodyBytes() bodyBytes: number | undefined): Promise<CollectionResponse> {
+    return this.collection.batch(body, source, bodyBytes);
   }
 
   @Post(':call')
   @HttpCode(HttpStatus.OK)
-  single(@Param('call', SegmentCallPipe) call: SegmentEventType, @CurrentSource() source: AuthenticatedSource, @Body() body: unknown): Promise<CollectionResponse> {
-    return this.collection.single(call, source, body);
+  single(
+    @Param('call', SegmentCallPipe) call: SegmentEventType,
+    @CurrentSource() source: AuthenticatedSource,
+    @Body() body: unknown,
+    @RequestBodyBytes() bodyBytes: number | undefined,
+  ): Promise<CollectionResponse> {
+    return this.collection.single(call, source, body, bodyBytes);
   }
 }

@@ -31,8 +31,8 @@ export class CollectionService {
     this.rejectedEvents = new Counter({ name: 'cdp_events_rejected_total', help: 'Events refused by the collection API', labelNames: ['source'], registers: [metrics.registry] });
   }
 
-  async single(type: SegmentEventType, source: AuthenticatedSource, body: unknown): Promise<CollectionResponse> {
-    const parsed = parseSingleCall(type, body, { sourceId: source.id, receivedAt: new Date() });
+  async single(type: SegmentEventType, source: AuthenticatedSource, body: unknown, bodyBytes?: number): Promise<CollectionResponse> {
+    const parsed = parseSingleCall(type, body, { sourceId: source.id, receivedAt: new Date(), bodyBytes });
     if (parsed.accepted.length === 0) {
       this.rejectedEvents.inc({ source: source.name });
       throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: parsed.rejected[0]?.errors ?? ['invalid event'] });
@@ -40,8 +40,8 @@ export class CollectionService {
     return this.store(parsed, source);
   }
 
-  async batch(body: unknown, source: AuthenticatedSource): Promise<CollectionResponse> {
-    const parsed = parseBatchCall(body, { sourceId: source.id, receivedAt: new Date() });
+  async batch(body: unknown, source: AuthenticatedSource, bodyBytes?: number): Promise<CollectionResponse> {
+    const parsed = parseBatchCall(body, { sourceId: source.id, receivedAt: new Date(), bodyBytes });
     if ('error' in parsed) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [parsed.error] });
     if (parsed.accepted.length === 0) {
       this.rejectedEvents.inc({ source: source.name }, parsed.rejected.length);

@@ -40,6 +40,12 @@ describe('Segment payload parsing', () => {
     expect(rejected[0]?.errors).toEqual(['event: is 34 KB; the limit is 32 KB per event']);
   });
 
+  it('still measures each event when the body is big enough to carry an oversized one', () => {
+    const big = { type: 'track', userId: 'u1', event: 'Big', properties: { blob: 'x'.repeat(33 * 1024) } };
+    const measured = parseBatchCall({ batch: [big, { type: 'track', userId: 'u1', event: 'Small' }] }, { ...context, bodyBytes: 34 * 1024 });
+    expect(measured).toMatchObject({ accepted: [{ event: 'Small' }], rejected: [{ index: 0, errors: ['event: is 34 KB; the limit is 32 KB per event'] }] });
+  });
+
   it('keeps the valid events of a batch and reports each invalid one by index', () => {
     const parsed = parseBatchCall(
       {

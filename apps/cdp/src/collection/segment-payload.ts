@@ -20,6 +20,8 @@ export interface ParsedEvents {
 export interface CollectionContext {
   readonly sourceId: string;
   readonly receivedAt: Date;
+  /** Size of the whole request body when known (uncompressed Content-Length). */
+  readonly bodyBytes?: number | undefined;
 }
 
 // The Segment fields the CDP keeps. Others an SDK adds (`_metadata`, `version`,
@@ -62,8 +64,12 @@ function collect(items: readonly unknown[], shared: Plain, context: CollectionCo
 
 function toRawEvent(item: unknown, shared: Plain, context: CollectionContext): RawEventV1 | string[] {
   if (!isPlainObject(item)) return ['event: must be a JSON object'];
-  const bytes = Buffer.byteLength(JSON.stringify(item));
-  if (bytes > MAX_EVENT_BYTES) return [`event: is ${Math.ceil(bytes / 1024)} KB; the limit is 32 KB per event`];
+  // No event can be bigger than the body that carries it: measuring each one (a
+  // JSON.stringify per event) is only needed when the body could hold one too big.
+  if (context.bodyBytes === undefined || context.bodyBytes > MAX_EVENT_BYTES) {
+    const bytes = Buffer.byteLength(JSON.stringify(item));
+    if (bytes > MAX_EVENT_BYTES) return [`event: is ${Math.ceil(bytes / 1024)} KB; the limit is 32 KB per event`];
+  }
   const type = item['type'];
   if (typeof type !== 'string' || !(SEGMENT_EVENT_TYPES as readonly string[]).includes(type)) {
     return [`type: must be one of ${SEGMENT_EVENT_TYPES.join(', ')}`];
