@@ -1,8 +1,17 @@
 export * from './contract-violation.error.js';
 export * from './message-contract.js';
+export { ABSENT, Nullable, RequiredWhen, SchemaDescription, type ConditionValue, type FieldCondition } from './contract-decorators.js';
 export * from './topics/topic-definition.js';
 export * from './crm-contact-changes/contact-changed.v1.js';
 export * from './cdp-raw-events/raw-event.v1.js';
 export * from './cdp-profiles/profile-identifiers.v1.js';
 export * from './cdp-profiles/profile-merged.v1.js';
 export * from './cdp-profiles/profile-erased.v1.js';
+export * from './cdp-profiles/segment-key.js';
+export * from './cdp-profile-insights/profile-insight-values.v1.js';
+export * from './cdp-profile-insights/profile-insights.v1.js';
+export * from './cdp-segment-membership/segment-membership-changed.v1.js';
+export * from './contract-registry.js';
+export { contractFileStem, contractJsonSchema, type JsonSchema } from './schema/contract-json-schema.js';
+export { compileContractSchemaValidator } from './schema/schema-validator.js';
+export { contractAsyncApiDocument, type AsyncApiDocument } from './schema/asyncapi.js';

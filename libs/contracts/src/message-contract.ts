@@ -5,6 +5,12 @@ import type { TopicDefinition } from './topics/topic-definition.js';
 
 export type ContractClass<T extends object> = new () => T;
 
+/** How the partition key is derived, for the generated AsyncAPI document. */
+export interface ContractKey {
+  readonly description: string;
+  readonly format?: 'uuid';
+}
+
 /**
  * A versioned Kafka message type: which topic carries it, the class whose
  * class-validator rules define a valid value, and how the partition key is derived
@@ -16,6 +22,8 @@ export interface MessageContract<T extends object> {
   readonly topic: TopicDefinition;
   readonly valueClass: ContractClass<T>;
   keyOf(value: T): string;
+  /** Documents `keyOf` (which is a function, so nothing can read it). */
+  readonly key: ContractKey;
 }
 
 export function defineContract<T extends object>(contract: MessageContract<T>): MessageContract<T> {
@@ -61,4 +69,13 @@ function assertValid<T extends object>(contract: MessageContract<T>, instance: T
 
 export function contractLabel(contract: MessageContract<object>): string {
   return `${contract.name} v${contract.schemaVersion}`;
+}
+
+/**
+ * The headers every contract message carries, so a reader (or a data team's tool)
+ * can tell what a message is without parsing it. The same values as `contractHeaders`
+ * in @cds/kafka, which writes them; the AsyncAPI document is generated from this.
+ */
+export function contractMessageHeaders(contract: MessageContract<object>): Readonly<Record<'content-type' | 'contract' | 'schema-version', string>> {
+  return { 'content-type': 'application/json', contract: contractLabel(contract), 'schema-version': String(contract.schemaVersion) };
 }

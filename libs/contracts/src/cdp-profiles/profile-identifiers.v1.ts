@@ -1,6 +1,8 @@
 import { ArrayMaxSize, IsArray, IsEmail, IsString, IsUUID, MaxLength } from 'class-validator';
+import { SchemaDescription } from '../contract-decorators.js';
 
 /** What a consumer needs to find its own record for a CDP profile (never event content). */
+@SchemaDescription('What a consumer needs to find its own record for a CDP profile (never event content).')
 export class ProfileIdentifiersV1 {
   @IsArray()
   @ArrayMaxSize(10)

@@ -1,10 +1,12 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsUUID, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsUUID, Min, ValidateNested } from 'class-validator';
+import { SchemaDescription } from '../contract-decorators.js';
 import { defineContract } from '../message-contract.js';
 import { TOPICS } from '../topics/topic-definition.js';
 import { ProfileIdentifiersV1 } from './profile-identifiers.v1.js';
 
 /** Profiles that turned out to be one person: the merged ones now live on as the survivor. */
+@SchemaDescription('Profiles that turned out to be one person: the merged ones now live on as the survivor.')
 export class ProfileMergedV1 {
   @IsIn([1])
   schemaVersion!: 1;
@@ -20,12 +22,13 @@ export class ProfileMergedV1 {
   @IsUUID('all', { each: true })
   mergedProfileIds!: string[];
 
-  /** The survivor's identifiers after the merge. */
+  @SchemaDescription("The survivor's identifiers after the merge.")
   @ValidateNested()
   @Type(() => ProfileIdentifiersV1)
+  @IsObject()
   identifiers!: ProfileIdentifiersV1;
 
-  /** The survivor's profile version after the merge (same counter as the insights topic). */
+  @SchemaDescription("The survivor's profile version after the merge (same counter as the insights topic).")
   @IsInt()
   @Min(1)
   survivorVersion!: number;
@@ -40,4 +43,5 @@ export const profileMergedV1 = defineContract({
   topic: TOPICS.cdpProfileMerges,
   valueClass: ProfileMergedV1,
   keyOf: (merge) => merge.survivorProfileId,
+  key: { description: 'survivorProfileId', format: 'uuid' },
 });

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { ABSENT, RequiredWhen, SchemaDescription } from '../contract-decorators.js';
 import { defineContract } from '../message-contract.js';
 import { TOPICS } from '../topics/topic-definition.js';
 
@@ -19,6 +20,7 @@ const idToString = ({ value }: { value: unknown }): unknown => (typeof value ===
  * the API hands it to the CDP's processors. Internal to the CDP: no other
  * service consumes raw events.
  */
+@SchemaDescription('An event accepted by the CDP collection API (Segment spec field names). Internal to the CDP: no other service consumes raw events.')
 export class RawEventV1 {
   @IsIn([1])
   schemaVersion!: 1;
@@ -34,14 +36,15 @@ export class RawEventV1 {
   @IsIn(SEGMENT_EVENT_TYPES)
   type!: SegmentEventType;
 
-  /** track: the event name, e.g. `Order Completed`. */
+  @SchemaDescription('track: the event name, e.g. `Order Completed`.')
   @ValidateIf((event: RawEventV1) => event.type === 'track')
+  @RequiredWhen({ type: 'track' })
   @MaxLength(200)
   @IsNotEmpty({ message: 'event is required for track calls' })
   @IsString({ message: 'event is required for track calls and must be a string' })
   event?: string;
 
-  /** page / screen: the page or screen name. */
+  @SchemaDescription('page / screen: the page or screen name.')
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -49,6 +52,7 @@ export class RawEventV1 {
 
   @Transform(idToString)
   @ValidateIf((event: RawEventV1) => event.type === 'alias' || event.anonymousId === undefined)
+  @RequiredWhen({ type: 'alias' }, { anonymousId: ABSENT })
   @MaxLength(256)
   @IsNotEmpty()
   @IsString({ message: 'userId or anonymousId is required (alias requires userId)' })
@@ -61,17 +65,19 @@ export class RawEventV1 {
   @MaxLength(256)
   anonymousId?: string;
 
-  /** alias: the id the user had before. */
+  @SchemaDescription('alias: the id the user had before.')
   @Transform(idToString)
   @ValidateIf((event: RawEventV1) => event.type === 'alias')
+  @RequiredWhen({ type: 'alias' })
   @MaxLength(256)
   @IsNotEmpty()
   @IsString({ message: 'previousId is required for alias calls' })
   previousId?: string;
 
-  /** group: the account the user belongs to. */
+  @SchemaDescription('group: the account the user belongs to.')
   @Transform(idToString)
   @ValidateIf((event: RawEventV1) => event.type === 'group')
+  @RequiredWhen({ type: 'group' })
   @MaxLength(256)
   @IsNotEmpty()
   @IsString({ message: 'groupId is required for group calls' })
@@ -93,7 +99,7 @@ export class RawEventV1 {
   @IsObject()
   integrations?: JsonObject;
 
-  /** When it happened, corrected for client clock skew. */
+  @SchemaDescription('When it happened, corrected for client clock skew.')
   @IsISO8601({ strict: true })
   timestamp!: string;
 
@@ -116,4 +122,5 @@ export const rawEventV1 = defineContract({
   valueClass: RawEventV1,
   // Keyed by the person's strongest id so one person's events stay in order.
   keyOf: (event) => event.userId ?? event.anonymousId ?? event.previousId ?? event.messageId,
+  key: { description: 'The first of userId, anonymousId, previousId and messageId that is set, so the events of one person stay in order' },
 });

@@ -1,4 +1,5 @@
 import { IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateIf } from 'class-validator';
+import { RequiredWhen, SchemaDescription } from '../contract-decorators.js';
 import { defineContract } from '../message-contract.js';
 import { TOPICS } from '../topics/topic-definition.js';
 
@@ -6,6 +7,7 @@ export const CONTACT_CHANGE_TYPES = ['created', 'updated', 'merged', 'deleted'] 
 export type ContactChangeType = (typeof CONTACT_CHANGE_TYPES)[number];
 
 /** A change to a CRM contact, as the CDP ingests it as the `crm` source. Sales-entered fields only. */
+@SchemaDescription('A change to a CRM contact, as the CDP ingests it as the `crm` source. Sales-entered fields only.')
 export class ContactChangedV1 {
   @IsIn([1])
   schemaVersion!: 1;
@@ -19,7 +21,7 @@ export class ContactChangedV1 {
   @IsUUID()
   contactId!: string;
 
-  /** Per-contact, strictly increasing: consumers drop anything not newer than what they hold. */
+  @SchemaDescription('Per contact, strictly increasing: consumers drop anything not newer than what they hold.')
   @IsInt()
   @Min(1)
   version!: number;
@@ -52,8 +54,9 @@ export class ContactChangedV1 {
   @MaxLength(300)
   companyName?: string;
 
-  /** Set exactly when `changeType` is `merged`: the contact this one was merged into. */
+  @SchemaDescription('Set exactly when `changeType` is `merged`: the contact this one was merged into.')
   @ValidateIf((change: ContactChangedV1) => change.changeType === 'merged')
+  @RequiredWhen({ changeType: 'merged' })
   @IsUUID()
   mergedIntoContactId?: string;
 }
@@ -64,4 +67,5 @@ export const contactChangedV1 = defineContract({
   topic: TOPICS.crmContactChanges,
   valueClass: ContactChangedV1,
   keyOf: (change) => change.contactId,
+  key: { description: 'contactId, so the changes of one contact stay in order', format: 'uuid' },
 });
