@@ -13,3 +13,4 @@ export * from './outbox/outbox-writer.js';
 export * from './outbox/outbox-relay.js';
 export * from './database/retrying-transaction.js';
 export * from './http/body-parser-error.filter.js';
+export * from './tasks/background-task.js';
