@@ -4,6 +4,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { MessageProducer } from '@cds/kafka';
 import type { JsonLogger } from '../logging/json-logger.js';
+import { coalesceLatestState } from './coalesce-latest-state.js';
 import { OUTBOX_CHANNEL } from './outbox-table.js';
 
 interface OutboxRow {
@@ -62,7 +63,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         [BATCH_SIZE],
       )) as OutboxRow[];
       if (rows.length === 0) return 0;
-      await this.producer.sendSerialized(rows.map((row) => ({ topic: row.topic, key: row.message_key, value: row.payload, headers: row.headers })));
+      await this.producer.sendSerialized(coalesceLatestState(rows.map((row) => ({ topic: row.topic, key: row.message_key, value: row.payload, headers: row.headers }))));
       await manager.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       this.published.inc(rows.length);
       return rows.length;
