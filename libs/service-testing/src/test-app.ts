@@ -15,7 +15,7 @@ export function testEnv<E extends ServiceEnv>(schema: new () => E, variables: Re
 
 /** Boots a service module exactly as main.ts does, on a free port of 127.0.0.1. */
 export async function startTestApp(service: string, createModule: (logger: JsonLogger) => DynamicModule, http?: ServiceHttpOptions): Promise<RunningTestApp> {
-  const logger = new JsonLogger(service, 'error');
+  const logger = new JsonLogger(service, (process.env['CDS_TEST_LOG_LEVEL'] as 'error' | undefined) ?? 'error');
   const app = await createServiceApp(createModule(logger), logger, http);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
