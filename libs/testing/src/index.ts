@@ -1,3 +1,4 @@
 export * from './test-infrastructure.js';
 export * from './isolation.js';
 export * from './eventually.js';
+export * from './dedicated-kafka.js';

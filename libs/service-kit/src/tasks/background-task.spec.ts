@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { JsonLogger } from '../logging/json-logger.js';
 import { BackgroundTask } from './background-task.js';
 
-const logger = new JsonLogger('test', 'silent');
+const logger = new JsonLogger('test', 'fatal');
 
 describe('BackgroundTask', () => {
   it('runs rounds back to back while there is more, then waits for its interval', async () => {
