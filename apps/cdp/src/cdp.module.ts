@@ -2,22 +2,27 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@cds/contracts';
 import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
 import { CollectionModule } from './collection/collection.module.js';
+import type { Clock } from './clock/clock.js';
 import { CdpConfigModule } from './config/cdp-config.module.js';
 import type { CdpEnv } from './config/cdp-env.js';
 import { cdpSettingsFrom } from './config/cdp-settings.js';
 import { cdpDatabase } from './database/cdp-database.js';
+import { InsightJobsModule } from './insights/insight-jobs.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { ProcessingModule } from './processing/processing.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { SegmentsApiModule } from './segments/segments-api.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 
 @Module({})
 export class CdpModule {
-  static forRoot(env: CdpEnv, logger: JsonLogger): DynamicModule {
+  /** `clock` replaces the system clock (tests that let a 72-hour window pass). */
+  static forRoot(env: CdpEnv, logger: JsonLogger, clock?: Clock): DynamicModule {
     const { roles } = cdpSettingsFrom(env);
     return {
       module: CdpModule,
       imports: [
-        CdpConfigModule.forRoot(env),
+        CdpConfigModule.forRoot(env, clock),
         ServiceKitModule.forRoot({
           service: 'cdp',
           env,
@@ -35,8 +40,10 @@ export class CdpModule {
         }),
         SourcesModule,
         ProfilesModule,
+        InsightsModule,
+        SegmentsApiModule,
         ...(roles.has('collector') ? [CollectionModule] : []),
-        ...(roles.has('processor') ? [ProcessingModule] : []),
+        ...(roles.has('processor') ? [ProcessingModule, InsightJobsModule] : []),
       ],
     };
   }

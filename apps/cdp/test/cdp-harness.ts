@@ -6,9 +6,23 @@ export { eventually } from '@cds/testing';
 import { startTestApp, testEnv, type RunningTestApp } from '@cds/service-testing';
 import { CDP_HTTP } from '../src/cdp-http.js';
 import { CdpModule } from '../src/cdp.module.js';
+import type { Clock } from '../src/clock/clock.js';
 import { CdpEnv } from '../src/config/cdp-env.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-123';
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private current: Date = new Date()) {}
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
 
 /** A real CDP (HTTP, processors, relay) on its own database and topics, against the run's Postgres and Kafka. */
 export class CdpHarness {
@@ -19,12 +33,12 @@ export class CdpHarness {
     private readonly consumers: Consumer[] = [],
   ) {}
 
-  static async start(label: string): Promise<CdpHarness> {
+  static async start(label: string, options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<CdpHarness> {
     const infra = testInfrastructure();
     const database = await createIsolatedDatabase(label);
     const topicPrefix = uniqueTopicPrefix(label);
-    const env = testEnv(CdpEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: topicPrefix, CDP_ADMIN_TOKEN: ADMIN_TOKEN });
-    const running = await startTestApp('cdp', (logger) => CdpModule.forRoot(env, logger), CDP_HTTP);
+    const env = testEnv(CdpEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: topicPrefix, CDP_ADMIN_TOKEN: ADMIN_TOKEN, ...options.env });
+    const running = await startTestApp('cdp', (logger) => CdpModule.forRoot(env, logger, options.clock), CDP_HTTP);
     return new CdpHarness(running, database, topicPrefix);
   }
 

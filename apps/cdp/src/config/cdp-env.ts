@@ -26,4 +26,16 @@ export class CdpEnv extends ServiceEnv {
    */
   @Matches(/^(collector|processor)(,(collector|processor))?$/, { message: 'must be collector, processor or collector,processor' })
   CDP_ROLES = 'collector,processor';
+
+  /** Currency of every money insight (lifetime value, predicted value); also assumed for an order that names none. */
+  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR or USD' })
+  CDP_REPORTING_CURRENCY = 'EUR';
+
+  /**
+   * Exchange rates into the reporting currency, `CODE=rate` comma-separated (`USD=0.92,GBP=1.17`):
+   * units of the reporting currency per unit of CODE. Revenue in a currency with no rate is kept
+   * apart (`unconvertedRevenue`), never guessed into the lifetime value.
+   */
+  @Matches(/^([A-Z]{3}=\d+(\.\d+)?(,[A-Z]{3}=\d+(\.\d+)?)*)?$/, { message: 'must be CODE=rate pairs separated by commas, e.g. USD=0.92,GBP=1.17' })
+  CDP_CURRENCY_RATES = '';
 }

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { profileMergedV1, type RawEventV1 } from '@cds/contracts';
+import { profileMergedV1, TOPICS, type RawEventV1 } from '@cds/contracts';
 import { OutboxWriter, retryingTransaction } from '@cds/service-kit';
+import { CLOCK, type Clock } from '../clock/clock.js';
 import { CDP_SETTINGS, type CdpSettings } from '../config/cdp-settings.js';
 import { EventsRepository } from '../events/events.repository.js';
 import { consentOf, identifiersOf, traitsOf } from '../identity/event-identifiers.js';
 import { IdentityGraphRepository } from '../identity/identity-graph.repository.js';
 import { planResolution } from '../identity/identity-resolution.js';
+import { ProfileInsightsService } from '../insights/profile-insights.service.js';
 import { profileIdentifiers } from '../profiles/profile-identifiers.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
 import { applyTraits, mergeTraitStates, type JsonValue, type TraitState } from '../profiles/trait-merge.js';
+import type { AuthenticatedSource } from '../sources/sources.service.js';
 
 export type IngestionOutcome = 'stored' | 'duplicate' | 'suppressed';
 
@@ -27,19 +30,21 @@ export class EventIngestionService {
     private readonly profiles: ProfilesRepository,
     private readonly events: EventsRepository,
     private readonly outbox: OutboxWriter,
+    private readonly insights: ProfileInsightsService,
     @Inject(CDP_SETTINGS) private readonly settings: CdpSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async ingest(event: RawEventV1, sourceName: string): Promise<IngestionOutcome> {
+  async ingest(event: RawEventV1, source: AuthenticatedSource): Promise<IngestionOutcome> {
     try {
-      return await retryingTransaction(this.dataSource, (manager) => this.ingestIn(manager, event, sourceName));
+      return await retryingTransaction(this.dataSource, (manager) => this.ingestIn(manager, event, source));
     } catch (error) {
       if (error instanceof DuplicateEventError) return 'duplicate';
       throw error;
     }
   }
 
-  private async ingestIn(manager: EntityManager, event: RawEventV1, sourceName: string): Promise<IngestionOutcome> {
+  private async ingestIn(manager: EntityManager, event: RawEventV1, source: AuthenticatedSource): Promise<IngestionOutcome> {
     if (await this.events.exists(manager, event.sourceId, event.messageId)) return 'duplicate';
     const previousIsUser = event.type === 'alias' && event.previousId !== undefined && (await this.isKnownUserId(manager, event.previousId));
     const incoming = identifiersOf(event, this.settings.defaultPhoneRegion, previousIsUser);
@@ -66,8 +71,8 @@ export class EventIngestionService {
     await this.identities.attach(manager, survivor.id, plan.newIdentifiers);
     await this.identities.recordConflicts(manager, plan.conflicts, event.messageId, survivor.id);
 
-    const traitUpdate = applyTraits(traits, traitsOf(event) as Record<string, JsonValue>, event.timestamp, sourceName);
-    const consentUpdate = applyTraits(consent, consentOf(event), event.timestamp, sourceName);
+    const traitUpdate = applyTraits(traits, traitsOf(event) as Record<string, JsonValue>, event.timestamp, source.name);
+    const consentUpdate = applyTraits(consent, consentOf(event), event.timestamp, source.name);
     // Most events (page views, product views) change nothing about the person:
     // then the profile row, its version and its trait index are left alone.
     const profileChanged =
@@ -77,6 +82,17 @@ export class EventIngestionService {
     if (!(await this.events.insert(manager, event, survivor.id))) {
       // Another instance stored the same messageId meanwhile: undo all of this.
       throw new DuplicateEventError();
+    }
+    const now = this.clock.now();
+    const person = { traits: traitUpdate.state, consent: consentUpdate.state };
+    if (plan.mergedIds.length > 0) {
+      // The survivor's insights are folded again from its whole (now joined) history.
+      await this.insights.retire(manager, plan.mergedIds, now);
+      await this.insights.update(manager, survivor.id, person, { kind: 'recompute' }, now);
+      for (const mergedId of plan.mergedIds) await this.outbox.enqueueTombstone(manager, TOPICS.cdpProfileInsights, mergedId);
+    } else {
+      const insightEvent = { type: event.type, event: event.event ?? null, timestamp: event.timestamp, properties: event.properties ?? null, channel: source.channel };
+      await this.insights.update(manager, survivor.id, person, { kind: 'event', event: insightEvent }, now);
     }
     if (plan.mergedIds.length > 0) {
       const held = await this.identities.identifiersOfProfiles(manager, [survivor.id]);

@@ -44,7 +44,7 @@ export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async process(message: ConsumedMessage<RawEventV1>): Promise<void> {
-    const outcome = await this.ingestion.ingest(message.value, await this.sources.nameOf(message.value.sourceId));
+    const outcome = await this.ingestion.ingest(message.value, await this.sources.describe(message.value.sourceId));
     this.processed.inc({ outcome });
   }
 

@@ -38,6 +38,12 @@ export class ProfilesRepository {
     return rows.map(toProfile);
   }
 
+  /** Live profiles among the ids, row-locked in id order (the order every writer locks profiles in). */
+  async lockLive(manager: EntityManager, ids: readonly string[]): Promise<ProfileRow[]> {
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM profiles WHERE id = ANY($1::uuid[]) AND merged_into IS NULL ORDER BY id FOR UPDATE`, [ids])) as RawProfileRow[];
+    return rows.map(toProfile);
+  }
+
   /** Saves traits and consent and bumps the version every change is numbered by. */
   async saveState(manager: EntityManager, id: string, traits: TraitState, consent: TraitState): Promise<number> {
     const rows = (await manager.query(

@@ -65,14 +65,15 @@ export class SourcesService {
     return source;
   }
 
-  /** The source's name, for trait provenance; sources are never deleted, so this is cached for good. */
-  async nameOf(sourceId: string): Promise<string> {
+  /** The source's name (trait provenance) and channel (insights); sources are never deleted, so this is cached for good. */
+  async describe(sourceId: string): Promise<AuthenticatedSource> {
     const cached = this.byId.get(sourceId);
-    if (cached) return cached.name;
+    if (cached) return cached;
     const source = await this.sources.findById(sourceId);
-    if (!source) return 'unknown-source';
-    this.byId.set(sourceId, { id: source.id, name: source.name, channel: source.channel });
-    return source.name;
+    if (!source) return { id: sourceId, name: 'unknown-source', channel: 'unknown' };
+    const described = { id: source.id, name: source.name, channel: source.channel };
+    this.byId.set(sourceId, described);
+    return described;
   }
 }
 

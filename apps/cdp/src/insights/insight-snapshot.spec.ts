@@ -1,0 +1,45 @@
+import { describe, expect, it } from '@jest/globals';
+import { behaviouralInsights, EMPTY_INSIGHT_STATE } from './insight-accumulator.js';
+import { buildSnapshot, sameSnapshot, type SnapshotParts } from './insight-snapshot.js';
+
+const parts: SnapshotParts = {
+  profileId: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f',
+  identifiers: { userIds: ['u2', 'u1'], emails: ['jane@example.com'], crmContactIds: [] },
+  behaviour: { ...behaviouralInsights(EMPTY_INSIGHT_STATE, new Date('2026-11-23T12:00:00Z'), { reportingCurrency: 'EUR', ratesToReporting: {} }), lastSeenAt: '2026-11-23T11:59:42.123Z' },
+  scores: { rfm: null, predictedLifetimeValue: null, probabilityAlive: null, churnRisk: null, purchaseProbability30d: null },
+  segments: [
+    { segmentId: 'b', key: 'winter-jacket-browsers', name: 'Winter-jacket browsers', enteredAt: '2026-11-23T11:00:00.000Z' },
+    { segmentId: 'a', key: 'cart-abandoners', name: 'Cart abandoners', enteredAt: '2026-11-23T10:00:00.000Z' },
+  ],
+  consent: { marketing: { value: true, observedAt: '2026-11-20T00:00:00.000Z' }, odd: { value: 'yes', observedAt: '2026-11-20T00:00:00.000Z' } },
+};
+
+describe('insight snapshots', () => {
+  it('orders lists canonically, keeps last seen to the minute and only boolean consent', () => {
+    const snapshot = buildSnapshot(parts);
+    expect(snapshot.identifiers.userIds).toEqual(['u1', 'u2']);
+    expect(snapshot.segments.map((segment) => segment.key)).toEqual(['cart-abandoners', 'winter-jacket-browsers']);
+    expect(snapshot.insights.lastSeenAt).toBe('2026-11-23T11:59:00.000Z');
+    expect(snapshot.consent).toEqual([{ purpose: 'marketing', granted: true, updatedAt: '2026-11-20T00:00:00.000Z' }]);
+  });
+
+  it('sees no change when only key order differs, as after a round trip through jsonb', () => {
+    const snapshot = buildSnapshot(parts);
+    const reverseKeys = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reverseKeys)
+        : typeof value === 'object' && value !== null
+          ? Object.fromEntries(Object.entries(value).reverse().map(([key, field]) => [key, reverseKeys(field)]))
+          : value;
+    const roundTripped = reverseKeys(snapshot) as typeof snapshot;
+    expect(JSON.stringify(roundTripped)).not.toBe(JSON.stringify(snapshot));
+    expect(sameSnapshot(roundTripped, snapshot)).toBe(true);
+  });
+
+  it('sees a change in any value, and in a first snapshot', () => {
+    const snapshot = buildSnapshot(parts);
+    expect(sameSnapshot(null, snapshot)).toBe(false);
+    expect(sameSnapshot(snapshot, buildSnapshot({ ...parts, behaviour: { ...parts.behaviour, lastSeenAt: '2026-11-23T12:00:01.000Z' } }))).toBe(false);
+    expect(sameSnapshot(snapshot, buildSnapshot({ ...parts, segments: parts.segments.slice(1) }))).toBe(false);
+  });
+});
