@@ -23,7 +23,7 @@ export interface BenchEnvironment {
   readonly url: string;
   readonly databaseUrl: string;
   /** Starts one more instance of the service against the same Postgres and Kafka; `close` stops it too. */
-  startInstance(env: Record<string, string>): Promise<ServiceProcess>;
+  startInstance(env: Record<string, string>): Promise<ServiceProcess & { readonly port: number }>;
   close(): Promise<void>;
 }
 

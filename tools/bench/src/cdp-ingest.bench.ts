@@ -7,9 +7,10 @@
  * tiers are measured one after the other so that each figure is its own tier's
  * on this 2-core machine, not a share of the CPU split with the other.
  *
- *   npm run build && node tools/bench/dist/cdp-ingest.bench.js [seconds] [concurrency] [processing seconds]
+ *   npm run build && node tools/bench/dist/cdp-ingest.bench.js [seconds] [concurrency] [processing seconds] [collector instances]
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -19,6 +20,8 @@ import { percentile, startBenchEnvironment } from './bench-environment.js';
 const DURATION_S = Number(process.argv[2] ?? 20);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
 const PROCESS_S = Number(process.argv[4] ?? 60);
+// Collector instances behind the clients (round-robin), as a deployment scales the API tier out.
+const COLLECTORS = Number(process.argv[5] ?? 2);
 const BATCH = 100;
 const ADMIN_TOKEN = 'bench-admin-token';
 
@@ -49,13 +52,27 @@ async function main(): Promise<void> {
     let requestNumber = 0;
     const nextBody = (): string => (templates[requestNumber % templates.length] as string).replaceAll('@@', `r${++requestNumber}`);
 
-    const post = async (body: string): Promise<number> => {
-      const started = performance.now();
-      const response = await fetch(`${environment.url}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body });
-      const answer = (await response.json()) as { accepted?: number };
-      if (response.status !== 200 || answer.accepted !== BATCH) throw new Error(`batch refused: ${response.status} ${JSON.stringify(answer)}`);
-      return performance.now() - started;
-    };
+    const collectorUrls = [environment.url];
+    for (let extra = 1; extra < COLLECTORS; extra++) collectorUrls.push(`http://127.0.0.1:${(await environment.startInstance({ CDP_ROLES: 'collector' })).port}`);
+    let nextCollector = 0;
+    // node:http with keep-alive costs the load generator less CPU than fetch, leaving more of this 2-core machine to the CDP.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const post = (body: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const started = performance.now();
+        const url = new URL('/v1/batch', collectorUrls[nextCollector++ % collectorUrls.length]);
+        const request = http.request(url, { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const answer = JSON.parse(Buffer.concat(chunks).toString()) as { accepted?: number };
+            if (response.statusCode !== 200 || answer.accepted !== BATCH) reject(new Error(`batch refused: ${response.statusCode} ${JSON.stringify(answer)}`));
+            else resolve(performance.now() - started);
+          });
+        });
+        request.on('error', reject);
+        request.end(body);
+      });
     // Warm up JIT, connections and the first partitions' leaders.
     for (let index = 0; index < 20; index++) await post(nextBody());
 
@@ -105,9 +122,10 @@ async function main(): Promise<void> {
     );
     const copyRate = sent / ((performance.now() - copyStarted) / 1000);
     await client.end();
+    agent.destroy();
 
     console.log('');
-    console.log(`CDP ingest, batches of ${BATCH}, ${CONCURRENCY} concurrent clients, ${elapsedS.toFixed(1)} s`);
+    console.log(`CDP ingest, batches of ${BATCH}, ${CONCURRENCY} concurrent clients, ${COLLECTORS} collector instance(s), ${elapsedS.toFixed(1)} s`);
     console.log(`  accepted (durable in Kafka, acks=all): ${sent} events, ${Math.round(ingestRate)} events/s`);
     console.log(`  request latency: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`);
     console.log(`  processed into Postgres by a processor-only instance (identity + profile + event row): ${stored}/${target} stored, ${Math.round(processedRate)} events/s from its start`);
