@@ -53,7 +53,10 @@ describe('CDP insights and segments on real Postgres and Kafka', () => {
     return body as InsightsBody;
   };
   const segmentKeys = (body: InsightsBody): string[] => (body.snapshot?.segments ?? []).map((segment) => segment.key);
-  const reevaluateDue = (): Promise<number> => cdp.running.app.get(SegmentReevaluationScheduler).runDue();
+  /** What the scheduler does every 15 s, run now and until nothing is due. */
+  const reevaluateDue = async (): Promise<void> => {
+    while ((await cdp.running.app.get(SegmentReevaluationScheduler).runDue()) > 0);
+  };
 
   it('follows an anonymous app shopper into the store purchase: one profile, its insights and segments', async () => {
     await send('/v1/batch', appKey, {
@@ -245,5 +248,14 @@ describe('CDP insights and segments on real Postgres and Kafka', () => {
     await send('/v1/page', appKey, { userId: 'cust-77', name: 'Home', timestamp: lastSeen, messageId: 'noop-1' });
     await processed('noop-1');
     expect((await insightsOf('email:ana@example.com')).version).toBe(before.version);
+  });
+
+  it('lets winter-jacket browsers leave once their last view is more than 7 days old', async () => {
+    expect(segmentKeys(await insightsOf('email:ana@example.com'))).toContain('winter-jacket-browsers');
+    clock.advance(4 * 24 * HOUR);
+    await reevaluateDue();
+    const after = await insightsOf('email:ana@example.com');
+    expect(segmentKeys(after)).not.toContain('winter-jacket-browsers');
+    expect(after.segmentHistory.find((stay) => stay.segmentId === segmentIds.get('winter-jacket-browsers'))?.exitedAt).toEqual(expect.any(String));
   });
 });

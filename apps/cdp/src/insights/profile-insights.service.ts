@@ -16,7 +16,7 @@ import { InsightsRepository } from './insights.repository.js';
 
 /** What changed a profile's insights. */
 export type InsightTrigger =
-  | { readonly kind: 'event'; readonly event: InsightEvent }
+  | { readonly kind: 'event'; readonly event: InsightEvent; readonly identifiersChanged: boolean }
   /** A merge: the survivor's history is folded again. */
   | { readonly kind: 'recompute' }
   /** Time passed or the models changed: re-scored and re-evaluated, no new data. */
@@ -71,8 +71,11 @@ export class ProfileInsightsService {
       trigger.kind === 'reevaluate' ? trigger.onlySegments : undefined,
     );
 
-    const held = (await this.identities.identifiersOfProfiles(manager, [profileId])).get(profileId) ?? [];
-    const snapshot = buildSnapshot({ profileId, identifiers: profileIdentifiers(held), behaviour, scores, segments: membership.segments, consent: person.consent });
+    // Identities change only with events (in this transaction) or erasure: unless this event added
+    // some, the last snapshot's identifiers are still the profile's.
+    const identifiersKnown = stored?.snapshot?.identifiers !== undefined && trigger.kind !== 'recompute' && !(trigger.kind === 'event' && trigger.identifiersChanged);
+    const identifiers = identifiersKnown && stored?.snapshot ? stored.snapshot.identifiers : profileIdentifiers((await this.identities.identifiersOfProfiles(manager, [profileId])).get(profileId) ?? []);
+    const snapshot = buildSnapshot({ profileId, identifiers, behaviour, scores, segments: membership.segments, consent: person.consent });
     const changed = !sameSnapshot(stored?.snapshot ?? null, snapshot);
     if (!changed && stored && state === before) return 'unchanged';
 

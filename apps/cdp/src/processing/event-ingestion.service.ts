@@ -92,7 +92,7 @@ export class EventIngestionService {
       for (const mergedId of plan.mergedIds) await this.outbox.enqueueTombstone(manager, TOPICS.cdpProfileInsights, mergedId);
     } else {
       const insightEvent = { type: event.type, event: event.event ?? null, timestamp: event.timestamp, properties: event.properties ?? null, channel: source.channel };
-      await this.insights.update(manager, survivor.id, person, { kind: 'event', event: insightEvent }, now);
+      await this.insights.update(manager, survivor.id, person, { kind: 'event', event: insightEvent, identifiersChanged: plan.survivorId === null || plan.newIdentifiers.length > 0 }, now);
     }
     if (plan.mergedIds.length > 0) {
       const held = await this.identities.identifiersOfProfiles(manager, [survivor.id]);

@@ -25,11 +25,13 @@ export class OutboxWriter {
   }
 
   private async insert(manager: EntityManager, rows: { topic: string; key: string | null; payload: string | null; headers: string }[]): Promise<void> {
+    // One round trip: the rows, and a notification the relay receives when the transaction commits.
     await manager.query(
-      `INSERT INTO outbox (topic, message_key, payload, headers)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
-      [rows.map((row) => row.topic), rows.map((row) => row.key), rows.map((row) => row.payload), rows.map((row) => row.headers)],
+      `WITH inserted AS (
+         INSERT INTO outbox (topic, message_key, payload, headers)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) RETURNING 1)
+       SELECT pg_notify($5, '') FROM (SELECT count(*) AS n FROM inserted) AS written`,
+      [rows.map((row) => row.topic), rows.map((row) => row.key), rows.map((row) => row.payload), rows.map((row) => row.headers), OUTBOX_CHANNEL],
     );
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 }
