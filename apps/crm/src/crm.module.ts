@@ -1,8 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@cds/contracts';
 import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
+import { AuthModule } from './auth/auth.module.js';
+import { CrmConfigModule } from './config/crm-config.module.js';
 import type { CrmEnv } from './config/crm-env.js';
+import { ContactsModule } from './contacts/contacts.module.js';
 import { crmDatabase } from './database/crm-database.js';
+import { EnrichmentModule } from './enrichment/enrichment.module.js';
 
 @Module({})
 export class CrmModule {
@@ -10,13 +14,18 @@ export class CrmModule {
     return {
       module: CrmModule,
       imports: [
+        CrmConfigModule.forRoot(env),
         ServiceKitModule.forRoot({
           service: 'crm',
           env,
           logger,
           database: crmDatabase,
+          outbox: true,
           topics: [TOPICS.crmContactChanges],
         }),
+        AuthModule,
+        ContactsModule,
+        EnrichmentModule,
       ],
     };
   }

@@ -9,6 +9,6 @@ describeServiceFoundation({
   envSchema: CrmEnv,
   createModule: (env, logger) => CrmModule.forRoot(env, logger),
   database: crmDatabase,
-  tables: ['migrations', 'api_keys'],
+  tables: ['migrations', 'api_keys', 'contacts', 'contact_timeline', 'audit_log', 'outbox'],
   mainScript: path.join(import.meta.dirname, '..', 'dist', 'main.js'),
 });

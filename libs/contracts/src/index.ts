@@ -15,3 +15,4 @@ export * from './contract-registry.js';
 export { contractFileStem, contractJsonSchema, type JsonSchema } from './schema/contract-json-schema.js';
 export { compileContractSchemaValidator } from './schema/schema-validator.js';
 export { contractAsyncApiDocument, type AsyncApiDocument } from './schema/asyncapi.js';
+export * from './crm-enrichment/enrichment-batch.v1.js';

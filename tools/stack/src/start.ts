@@ -18,10 +18,12 @@ const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const devCredentials = {
   cdpAdminToken: process.env['CDP_ADMIN_TOKEN'] || 'dev-cdp-admin-token',
   cdpWriteKey: process.env['CDP_DEV_WRITE_KEY'] || 'dev-web-write-key-0001',
+  crmAdminKey: process.env['CRM_ADMIN_API_KEY'] || 'dev-crm-admin-key-0001',
+  crmSyncKey: process.env['CRM_SYNC_API_KEY'] || 'dev-crm-sync-key-0001',
 };
 const serviceSpecificEnv: Record<ServiceName, Record<string, string>> = {
   cdp: { CDP_ADMIN_TOKEN: devCredentials.cdpAdminToken, CDP_DEV_WRITE_KEY: devCredentials.cdpWriteKey },
-  crm: {},
+  crm: { CRM_ADMIN_API_KEY: devCredentials.crmAdminKey, CRM_SYNC_API_KEY: devCredentials.crmSyncKey },
   sync: {},
 };
 const say = (line: string): void => console.log(`[stack] ${line}`);
@@ -74,6 +76,7 @@ async function startStack(settings: StackSettings, running: RunningStack): Promi
       `         admin API: Authorization: Bearer ${devCredentials.cdpAdminToken}`,
       `         source "dev-web" write key: ${devCredentials.cdpWriteKey}  (curl -u ${devCredentials.cdpWriteKey}: ...)`,
       `  CRM    http://127.0.0.1:${settings.servicePorts.crm}`,
+      `         API: Authorization: Bearer ${devCredentials.crmAdminKey}  (admin; the sync bridge uses ${devCredentials.crmSyncKey})`,
       `  Sync   http://127.0.0.1:${settings.servicePorts.sync}`,
       `  Postgres  ${postgresUser.host}  user ${decodeURIComponent(postgresUser.username)}  password ${decodeURIComponent(postgresUser.password)}  databases: ${SERVICES.join(', ')}`,
       `  Kafka     ${brokers}`,
