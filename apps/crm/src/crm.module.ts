@@ -2,6 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@cds/contracts';
 import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
 import { AuthModule } from './auth/auth.module.js';
+import { ActivitiesModule } from './activities/activities.module.js';
+import { CompaniesModule } from './companies/companies.module.js';
+import { CsvModule } from './csv/csv.module.js';
+import { DealsModule } from './deals/deals.module.js';
+import { DuplicatesModule } from './duplicates/duplicates.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
+import { TicketsModule } from './tickets/tickets.module.js';
+import { UsersModule } from './users/users.module.js';
 import { CrmConfigModule } from './config/crm-config.module.js';
 import type { CrmEnv } from './config/crm-env.js';
 import { ContactsModule } from './contacts/contacts.module.js';
@@ -26,6 +35,15 @@ export class CrmModule {
         AuthModule,
         ContactsModule,
         EnrichmentModule,
+        UsersModule,
+        CompaniesModule,
+        DealsModule,
+        ActivitiesModule,
+        TasksModule,
+        TicketsModule,
+        CsvModule,
+        DuplicatesModule,
+        ReportsModule,
       ],
     };
   }

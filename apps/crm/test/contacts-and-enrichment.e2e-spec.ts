@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { contactChangedV1, parseContractValue, TOPICS } from '@cds/contracts';
-import { startTestApp, testEnv, type RunningTestApp } from '@cds/service-testing';
-import { createIsolatedDatabase, eventually, testInfrastructure, uniqueTopicPrefix, type IsolatedDatabase } from '@cds/testing';
-import { CrmEnv } from '../src/config/crm-env.js';
-import { CrmModule } from '../src/crm.module.js';
-
-const ADMIN_KEY = 'test-crm-admin-key-0001';
-const SYNC_KEY = 'test-crm-sync-key-00001';
+import { CrmHarness, eventually, SYNC_KEY } from './crm-harness.js';
 
 interface Contact {
   id: string;
@@ -21,20 +14,11 @@ interface Contact {
 }
 
 describe('CRM contacts and CDP enrichment on real Postgres and Kafka', () => {
-  let database: IsolatedDatabase;
-  let running: RunningTestApp;
-  let topicPrefix: string;
+  let crm: CrmHarness;
   let repKey: string;
   let readOnlyKey: string;
-  let consumer: Consumer;
   const changes: unknown[] = [];
-
-  const call = async (key: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (key) headers['authorization'] = `Bearer ${key}`;
-    const response = await fetch(`${running.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: response.status, body: response.status === 204 ? null : await response.json() };
-  };
+  const call: CrmHarness['call'] = (key, method, path, body) => crm.call(key, method, path, body);
   const create = async (fields: Record<string, unknown>): Promise<Contact> => {
     const { status, body } = await call(repKey, 'POST', '/v1/contacts', fields);
     expect(status).toBe(201);
@@ -55,23 +39,13 @@ describe('CRM contacts and CDP enrichment on real Postgres and Kafka', () => {
   });
 
   beforeAll(async () => {
-    const infra = testInfrastructure();
-    database = await createIsolatedDatabase('crm-contacts');
-    topicPrefix = uniqueTopicPrefix('crm-contacts');
-    const env = testEnv(CrmEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: topicPrefix, CRM_ADMIN_API_KEY: ADMIN_KEY, CRM_SYNC_API_KEY: SYNC_KEY });
-    running = await startTestApp('crm', (logger) => CrmModule.forRoot(env, logger));
-    repKey = ((await call(ADMIN_KEY, 'POST', '/v1/api-keys', { name: 'rep', role: 'sales_rep' })).body as { key: string }).key;
-    readOnlyKey = ((await call(ADMIN_KEY, 'POST', '/v1/api-keys', { name: 'viewer', role: 'read_only' })).body as { key: string }).key;
-    consumer = new Kafka({ brokers: [infra.kafkaBrokers], clientId: 'crm-test-reader', logLevel: logLevel.NOTHING }).consumer({ groupId: `reader-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: `${topicPrefix}${TOPICS.crmContactChanges.name}`, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void changes.push(JSON.parse(message.value?.toString() ?? 'null')) });
+    crm = await CrmHarness.start('crm-contacts');
+    ({ repKey, readOnlyKey } = crm);
+    await crm.collectTopic(TOPICS.crmContactChanges.name, changes);
   }, 60_000);
 
   afterAll(async () => {
-    await consumer?.disconnect();
-    await running?.close();
-    await database?.drop();
+    await crm?.stop();
   });
 
   it('guards every endpoint by key and role', async () => {
