@@ -7,6 +7,7 @@ import { CdpConfigModule } from './config/cdp-config.module.js';
 import type { CdpEnv } from './config/cdp-env.js';
 import { cdpSettingsFrom } from './config/cdp-settings.js';
 import { cdpDatabase } from './database/cdp-database.js';
+import { CrmSourceModule } from './crm-source/crm-source.module.js';
 import { InsightJobsModule } from './insights/insight-jobs.module.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { ProcessingModule } from './processing/processing.module.js';
@@ -43,7 +44,7 @@ export class CdpModule {
         InsightsModule,
         SegmentsApiModule,
         ...(roles.has('collector') ? [CollectionModule] : []),
-        ...(roles.has('processor') ? [ProcessingModule, InsightJobsModule] : []),
+        ...(roles.has('processor') ? [ProcessingModule, InsightJobsModule, CrmSourceModule] : []),
       ],
     };
   }

@@ -10,5 +10,6 @@ import { RawEventProcessor } from './raw-event.processor.js';
 @Module({
   imports: [SourcesModule, IdentityModule, EventsModule, ProfilesModule, InsightsModule],
   providers: [EventIngestionService, RawEventProcessor],
+  exports: [EventIngestionService],
 })
 export class ProcessingModule {}

@@ -45,6 +45,17 @@ export class SourcesService {
     });
   }
 
+  /**
+   * A source the CDP feeds itself (the CRM's contact changes), created on first
+   * use with a write key nobody is told: its events never come through the API.
+   */
+  async internalSource(name: string, channel: string): Promise<AuthenticatedSource> {
+    await this.ensure(name, channel, randomBytes(24).toString('base64url'));
+    const source = await this.sources.findByName(name);
+    if (!source) throw new Error(`source ${name} could not be created`);
+    return { id: source.id, name: source.name, channel: source.channel };
+  }
+
   async list(): Promise<SourceView[]> {
     return (await this.sources.list()).map(toView);
   }
