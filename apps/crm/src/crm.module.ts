@@ -33,6 +33,10 @@ export class CrmModule {
           topics: [TOPICS.crmContactChanges],
         }),
         AuthModule,
+        // Before the modules with `GET <resource>/:id` routes: Nest matches routes in registration
+        // order, and `/v1/contacts/export` or `/duplicates` must not be taken for an id.
+        CsvModule,
+        DuplicatesModule,
         ContactsModule,
         EnrichmentModule,
         UsersModule,
@@ -41,8 +45,6 @@ export class CrmModule {
         ActivitiesModule,
         TasksModule,
         TicketsModule,
-        CsvModule,
-        DuplicatesModule,
         ReportsModule,
       ],
     };
