@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { startTestApp, testEnv, type RunningTestApp } from '@cds/service-testing';
 import { createIsolatedDatabase, testInfrastructure, uniqueTopicPrefix, type IsolatedDatabase } from '@cds/testing';
 import { CrmEnv } from '../src/config/crm-env.js';
+import { CRM_HTTP } from '../src/crm-http.js';
 import { CrmModule } from '../src/crm.module.js';
 
 export { eventually } from '@cds/testing';
@@ -33,7 +34,7 @@ export class CrmHarness {
     const database = await createIsolatedDatabase(label);
     const topicPrefix = uniqueTopicPrefix(label);
     const env = testEnv(CrmEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: topicPrefix, CRM_ADMIN_API_KEY: ADMIN_KEY, CRM_SYNC_API_KEY: SYNC_KEY });
-    const running = await startTestApp('crm', (logger) => CrmModule.forRoot(env, logger));
+    const running = await startTestApp('crm', (logger) => CrmModule.forRoot(env, logger), CRM_HTTP);
     const keyOf = async (role: string): Promise<string> => {
       const answer = await callApi(running.url, ADMIN_KEY, 'POST', '/v1/api-keys', { name: role === 'sales_rep' ? 'rep' : 'viewer', role });
       return (answer.body as { key: string }).key;

@@ -5,7 +5,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { READERS, Roles, WRITERS } from '../auth/roles.decorator.js';
 import type { ActivityRow } from './activities.repository.js';
 import { ActivitiesService } from './activities.service.js';
-import type { Page } from './crm-records.js';
+import type { Page } from '../common/pagination.js';
 import { CreateActivityDto, ListActivitiesQueryDto, UpdateActivityDto } from './dtos/activity.dto.js';
 
 @Controller('v1/activities')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SqlConditions, type Cursor } from './crm-records.js';
+import type { PagePosition } from '../common/pagination.js';
+import { SqlConditions } from './crm-records.js';
 import type { ActivityKind } from './dtos/activity.dto.js';
 
 export interface ActivityRow {
@@ -80,7 +81,7 @@ export class ActivitiesRepository {
   }
 
   /** Newest first (by when it happened), keyset-paginated. */
-  async list(manager: EntityManager, filter: ActivityFilter, limit: number, after: Cursor | null): Promise<(ActivityRow & { sortKey: string })[]> {
+  async list(manager: EntityManager, filter: ActivityFilter, limit: number, after: PagePosition | null): Promise<(ActivityRow & { sortKey: string })[]> {
     const sql = new SqlConditions('deleted_at IS NULL');
     if (filter.contactId) sql.add((p) => `contact_id = ${p}`, filter.contactId);
     if (filter.companyId) sql.add((p) => `company_id = ${p}`, filter.companyId);

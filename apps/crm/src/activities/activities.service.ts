@@ -4,7 +4,9 @@ import { retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
 import { ActivitiesRepository, type ActivityFields, type ActivityRow } from './activities.repository.js';
 import { activityProblem } from './activity-rules.js';
-import { changedFields, decodeCursor, insertAudit, rethrowMissingContact, toPage, type Page } from './crm-records.js';
+import { writeAudit } from '../common/audit-log.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { changedFields, rethrowMissingContact } from './crm-records.js';
 import type { CreateActivityDto, ListActivitiesQueryDto, UpdateActivityDto } from './dtos/activity.dto.js';
 
 /** Calls, emails, meetings and notes, each about a contact, company or deal; soft delete with restore, every change audited. */
@@ -20,7 +22,7 @@ export class ActivitiesService {
     check({ kind: dto.kind, durationMinutes: null, contactId: null, companyId: null, dealId: null, ...fields });
     return this.write(fields.contactId, async (manager) => {
       const activity = await this.activities.insert(manager, fields);
-      await insertAudit(manager, actor, 'activity', activity.id, 'created', fields);
+      await writeAudit(manager, actor, 'activity', activity.id, 'created', fields);
       return activity;
     });
   }
@@ -34,7 +36,7 @@ export class ActivitiesService {
       if (Object.keys(changed).length === 0) return current;
       check({ ...current, ...changed });
       const activity = await this.activities.update(manager, id, changed);
-      await insertAudit(manager, actor, 'activity', id, 'updated', changed);
+      await writeAudit(manager, actor, 'activity', id, 'updated', changed);
       return activity;
     });
   }
@@ -43,7 +45,7 @@ export class ActivitiesService {
     await this.write(undefined, async (manager) => {
       if (!(await this.activities.find(manager, id, { lock: true }))) throw new NotFoundException(`no activity with id ${id}`);
       await this.activities.setDeleted(manager, id, true);
-      await insertAudit(manager, actor, 'activity', id, 'deleted', null);
+      await writeAudit(manager, actor, 'activity', id, 'deleted', null);
     });
   }
 
@@ -52,7 +54,7 @@ export class ActivitiesService {
       const current = await this.activities.find(manager, id, { includeDeleted: true, lock: true });
       if (!current?.deletedAt) throw new NotFoundException(`no deleted activity with id ${id}`);
       const activity = await this.activities.setDeleted(manager, id, false);
-      await insertAudit(manager, actor, 'activity', id, 'restored', null);
+      await writeAudit(manager, actor, 'activity', id, 'restored', null);
       return activity;
     });
   }

@@ -6,7 +6,7 @@ import { READERS, Roles, WRITERS } from '../auth/roles.decorator.js';
 import type { CompanyRow } from './companies.repository.js';
 import { CompaniesService } from './companies.service.js';
 import { CreateCompanyDto, ListCompaniesQueryDto, UpdateCompanyDto } from './dtos/company.dto.js';
-import type { Page } from './page-cursor.js';
+import type { Page } from '../common/pagination.js';
 
 @Controller('v1/companies')
 @UseGuards(ApiKeyGuard)

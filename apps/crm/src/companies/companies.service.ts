@@ -2,10 +2,10 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { DataSource, type EntityManager } from 'typeorm';
 import { retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
-import { ContactsRepository } from '../contacts/contacts.repository.js';
 import { CompaniesRepository, type CompanyContact, type CompanyFields, type CompanyRow } from './companies.repository.js';
 import type { CreateCompanyDto, ListCompaniesQueryDto, UpdateCompanyDto } from './dtos/company.dto.js';
-import { decodeCursor, toPage, type Page } from './page-cursor.js';
+import { auditTrail, writeAudit } from '../common/audit-log.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 
 const CONTACTS_SHOWN = 200;
 
@@ -15,7 +15,6 @@ export class CompaniesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly companies: CompaniesRepository,
-    private readonly contacts: ContactsRepository,
   ) {}
 
   async create(dto: CreateCompanyDto, actor: Principal): Promise<CompanyRow> {
@@ -64,9 +63,9 @@ export class CompaniesService {
     return { ...company, contacts: await this.companies.contactsOf(this.dataSource.manager, id, CONTACTS_SHOWN) };
   }
 
-  async auditTrail(id: string): ReturnType<ContactsRepository['auditOf']> {
+  async auditTrail(id: string): ReturnType<typeof auditTrail> {
     if (!(await this.companies.find(this.dataSource.manager, id, { includeDeleted: true }))) throw new NotFoundException(`no company with id ${id}`);
-    return this.contacts.auditOf(this.dataSource.manager, 'company', id);
+    return auditTrail(this.dataSource.manager, 'company', id);
   }
 
   async list(query: ListCompaniesQueryDto): Promise<Page<CompanyRow>> {
@@ -84,7 +83,7 @@ export class CompaniesService {
   }
 
   private async audit(manager: EntityManager, actor: Principal, companyId: string, action: string, changes: unknown): Promise<void> {
-    await this.contacts.audit(manager, { actorKeyId: actor.keyId, actorName: actor.name, entity: 'company', entityId: companyId, action, changes });
+    await writeAudit(manager, actor, 'company', companyId, action, changes);
   }
 }
 

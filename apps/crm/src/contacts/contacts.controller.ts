@@ -4,7 +4,8 @@ import type { Principal } from '../auth/api-keys.service.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { READERS, Roles, WRITERS } from '../auth/roles.decorator.js';
 import type { ContactRow } from './contacts.repository.js';
-import { ContactsService, type Page } from './contacts.service.js';
+import type { Page } from '../common/pagination.js';
+import { ContactsService } from './contacts.service.js';
 import { CreateContactDto, ListContactsQueryDto, UpdateContactDto } from './dtos/contact.dto.js';
 
 @Controller('v1/contacts')

@@ -135,27 +135,6 @@ export class ContactsRepository {
     }[];
     return rows.map((row) => ({ kind: row.kind, summary: row.summary, occurredAt: row.occurred_at }));
   }
-
-  async audit(manager: EntityManager, entry: { actorKeyId: string | null; actorName: string; entity: string; entityId: string; action: string; changes: unknown }): Promise<void> {
-    await manager.query('INSERT INTO audit_log (actor_key_id, actor_name, entity, entity_id, action, changes) VALUES ($1, $2, $3, $4, $5, $6)', [
-      entry.actorKeyId,
-      entry.actorName,
-      entry.entity,
-      entry.entityId,
-      entry.action,
-      JSON.stringify(entry.changes),
-    ]);
-  }
-
-  async auditOf(manager: EntityManager, entity: string, entityId: string): Promise<{ actorName: string; action: string; changes: unknown; at: Date }[]> {
-    const rows = (await manager.query('SELECT actor_name, action, changes, at FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY at DESC, id DESC LIMIT 200', [entity, entityId])) as {
-      actor_name: string;
-      action: string;
-      changes: unknown;
-      at: Date;
-    }[];
-    return rows.map((row) => ({ actorName: row.actor_name, action: row.action, changes: row.changes, at: row.at }));
-  }
 }
 
 function toContact(row: Record<string, unknown>): ContactRow {

@@ -4,13 +4,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { contactChangedV1, type ContactChangedV1, type ContactChangeType } from '@cds/contracts';
 import { OutboxWriter, retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
+import { auditTrail, writeAudit } from '../common/audit-log.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import type { CreateContactDto, ListContactsQueryDto, UpdateContactDto } from './dtos/contact.dto.js';
 import { ContactsRepository, type ContactFields, type ContactRow } from './contacts.repository.js';
-
-export interface Page<T> {
-  readonly data: readonly T[];
-  readonly nextCursor: string | null;
-}
 
 /**
  * Contacts: one live contact per normalised email, soft delete with restore,
@@ -71,20 +68,13 @@ export class ContactsService {
     return { ...contact, timeline: await this.contacts.timeline(this.dataSource.manager, id, 100) };
   }
 
-  async auditTrail(id: string): ReturnType<ContactsRepository['auditOf']> {
+  async auditTrail(id: string): ReturnType<typeof auditTrail> {
     if (!(await this.contacts.find(this.dataSource.manager, id, { includeDeleted: true }))) throw new NotFoundException(`no contact with id ${id}`);
-    return this.contacts.auditOf(this.dataSource.manager, 'contact', id);
+    return auditTrail(this.dataSource.manager, 'contact', id);
   }
 
   async list(query: ListContactsQueryDto): Promise<Page<ContactRow>> {
-    const after = decodeCursor(query.cursor);
-    const rows = await this.contacts.list(this.dataSource.manager, query, query.sort, query.limit + 1, after);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(({ sortKey: _sortKey, ...contact }) => contact),
-      nextCursor: rows.length > query.limit && last ? Buffer.from(JSON.stringify({ key: last.sortKey, id: last.id })).toString('base64url') : null,
-    };
+    return toPage(await this.contacts.list(this.dataSource.manager, query, query.sort, query.limit + 1, decodeCursor(query.cursor)), query.limit);
   }
 
   private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -98,7 +88,7 @@ export class ContactsService {
 
   /** The audit entry and the published change, in the transaction of the change itself. */
   private async record(manager: EntityManager, contact: ContactRow, changeType: ContactChangeType, actor: Principal, changes: unknown): Promise<void> {
-    await this.contacts.audit(manager, { actorKeyId: actor.keyId, actorName: actor.name, entity: 'contact', entityId: contact.id, action: changeType === 'updated' && changes && typeof changes === 'object' && 'restored' in changes ? 'restored' : changeType, changes });
+    await writeAudit(manager, actor, 'contact', contact.id, changeType === 'updated' && changes && typeof changes === 'object' && 'restored' in changes ? 'restored' : changeType, changes);
     const change: ContactChangedV1 = {
       schemaVersion: 1,
       changeId: randomUUID(),
@@ -124,15 +114,4 @@ function normalizedFields(dto: CreateContactDto | UpdateContactDto): ContactFiel
     if (value !== undefined) fields[name] = name === 'email' && typeof value === 'string' ? value.toLowerCase() : value;
   }
   return fields as ContactFields;
-}
-
-function decodeCursor(cursor: string | undefined): { key: string; id: string } | null {
-  if (cursor === undefined) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { key?: unknown; id?: unknown };
-    if (typeof parsed.key === 'string' && typeof parsed.id === 'string') return { key: parsed.key, id: parsed.id };
-  } catch {
-    // fall through to the error below
-  }
-  throw new BadRequestException('cursor is not one this API handed out');
 }

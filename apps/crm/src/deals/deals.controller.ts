@@ -4,7 +4,8 @@ import type { Principal } from '../auth/api-keys.service.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { READERS, Roles, WRITERS } from '../auth/roles.decorator.js';
 import type { DealRow } from './deals.repository.js';
-import { DealsService, type Page } from './deals.service.js';
+import type { Page } from '../common/pagination.js';
+import { DealsService } from './deals.service.js';
 import { CreateDealDto, ListDealsQueryDto, UpdateDealDto } from './dtos/deal.dto.js';
 
 @Controller('v1/deals')

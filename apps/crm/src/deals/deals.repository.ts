@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { DealSort } from './dtos/deal.dto.js';
-import type { PagePosition } from './page-cursor.js';
+import type { PagePosition } from '../common/pagination.js';
 import type { StageKind } from './stage-plan.js';
 
 export interface DealRow {

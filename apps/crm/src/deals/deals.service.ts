@@ -2,16 +2,11 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
-import { writeAudit } from './audit-entry.js';
+import { writeAudit } from '../common/audit-log.js';
 import { DEAL_SORT_KEYS, DealsRepository, type DealFields, type DealRow, type StageChange } from './deals.repository.js';
 import type { CreateDealDto, ListDealsQueryDto, UpdateDealDto } from './dtos/deal.dto.js';
-import { decodeCursor, encodeCursor, type PagePosition } from './page-cursor.js';
+import { decodeCursor, toPage, type Page, type PagePosition } from '../common/pagination.js';
 import { PipelinesRepository, type StageOfPipeline } from './pipelines.repository.js';
-
-export interface Page<T> {
-  readonly data: readonly T[];
-  readonly nextCursor: string | null;
-}
 
 /** What a cursor's key must look like for each sort key type (Postgres's own text forms). */
 const CURSOR_KEY_PATTERNS = {
@@ -116,15 +111,9 @@ export class DealsService {
   }
 
   async list(query: ListDealsQueryDto): Promise<Page<DealRow>> {
-    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    const after = decodeCursor(query.cursor);
     if (query.cursor !== undefined && !isCursorFor(after, query.sort)) throw new BadRequestException('cursor is not one this API handed out for this sort');
-    const rows = await this.deals.list(this.dataSource.manager, query, query.sort, query.limit + 1, after);
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(({ sortKey: _sortKey, ...deal }) => deal),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ key: last.sortKey, id: last.id }) : null,
-    };
+    return toPage(await this.deals.list(this.dataSource.manager, query, query.sort, query.limit + 1, after), query.limit);
   }
 
   /** The stage, when it is one of the pipeline's: a deal never jumps to another pipeline's stage. */

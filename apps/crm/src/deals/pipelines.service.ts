@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { DataSource, type EntityManager } from 'typeorm';
 import { retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
-import { writeAudit } from './audit-entry.js';
+import { writeAudit } from '../common/audit-log.js';
 import type { CreatePipelineDto, UpdatePipelineDto } from './dtos/pipeline.dto.js';
 import { PipelinesRepository, type PipelineView } from './pipelines.repository.js';
 import { isStageProblem, planStageChanges, stagesProblem, type StageProblem } from './stage-plan.js';

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/api-keys.service.js';
 import { ContactsRepository, type ContactRow } from '../contacts/contacts.repository.js';
 import { fieldsToFill, findDuplicateGroups, type DuplicateReason } from './duplicate-matching.js';
 import { DuplicatesRepository, type MatchableContactRow } from './duplicates.repository.js';
+import { writeAudit } from '../common/audit-log.js';
 
 export interface DuplicateGroupView {
   readonly reason: DuplicateReason;
@@ -65,10 +66,8 @@ export class DuplicatesService {
       const survivorAfter = await this.contacts.update(manager, survivorId, contactFields);
       await this.contacts.addTimeline(manager, survivorId, 'merge', [`Merged with ${describe(merged)}`], { mergedContactId: mergedId, moved, filled });
 
-      const audit = (entityId: string, action: string, changes: unknown): Promise<void> =>
-        this.contacts.audit(manager, { actorKeyId: actor.keyId, actorName: actor.name, entity: 'contact', entityId, action, changes });
-      await audit(survivorId, 'merged', { mergedContactId: mergedId, filled, moved });
-      await audit(mergedId, 'merged_into', { mergedIntoContactId: survivorId });
+      await writeAudit(manager, actor, 'contact', survivorId, 'merged', { mergedContactId: mergedId, filled, moved });
+      await writeAudit(manager, actor, 'contact', mergedId, 'merged_into', { mergedIntoContactId: survivorId });
       await this.outbox.enqueue(manager, contactChangedV1, [change(mergedAfter, 'merged', survivorId), change(survivorAfter, 'updated')]);
       return { survivor: survivorAfter, mergedContactId: mergedId, filled: Object.keys(filled), moved };
     });

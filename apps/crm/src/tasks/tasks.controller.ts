@@ -3,7 +3,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard.js';
 import type { Principal } from '../auth/api-keys.service.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { READERS, Roles, WRITERS } from '../auth/roles.decorator.js';
-import type { Page } from '../activities/crm-records.js';
+import type { Page } from '../common/pagination.js';
 import { CreateTaskDto, DueTodayQueryDto, ListTasksQueryDto, OverdueTasksQueryDto, RemindersQueryDto, UpdateTaskDto } from './dtos/task.dto.js';
 import { TasksService, type TaskView } from './tasks.service.js';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SqlConditions, type Cursor } from '../activities/crm-records.js';
+import type { PagePosition } from '../common/pagination.js';
+import { SqlConditions } from '../activities/crm-records.js';
 import type { TaskPriority } from './dtos/task.dto.js';
 
 export interface TaskRow {
@@ -93,7 +94,7 @@ export class TasksRepository {
     return rows[0] ? toTask(rows[0]) : null;
   }
 
-  async list(manager: EntityManager, listing: TaskListing, limit: number, after: Cursor | null): Promise<(TaskRow & { sortKey: string })[]> {
+  async list(manager: EntityManager, listing: TaskListing, limit: number, after: PagePosition | null): Promise<(TaskRow & { sortKey: string })[]> {
     const sql = new SqlConditions('deleted_at IS NULL');
     if (listing.contactId) sql.add((p) => `contact_id = ${p}`, listing.contactId);
     if (listing.companyId) sql.add((p) => `company_id = ${p}`, listing.companyId);

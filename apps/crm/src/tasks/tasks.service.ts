@@ -2,7 +2,9 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
-import { changedFields, decodeCursor, insertAudit, rethrowMissingContact, toPage, type Page } from '../activities/crm-records.js';
+import { writeAudit } from '../common/audit-log.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { changedFields, rethrowMissingContact } from '../activities/crm-records.js';
 import type { CreateTaskDto, DueTodayQueryDto, ListTasksQueryDto, OverdueTasksQueryDto, RemindersQueryDto, UpdateTaskDto } from './dtos/task.dto.js';
 import { calendarDayIn, isOverdue, isValidTimeZone } from './task-schedule.js';
 import { TasksRepository, type TaskFields, type TaskListing, type TaskRow } from './tasks.repository.js';
@@ -22,7 +24,7 @@ export class TasksService {
     checkReminder(fields.remindAt ?? null, fields.dueAt ?? null);
     return this.write(fields.contactId, async (manager) => {
       const task = await this.tasks.insert(manager, fields);
-      await insertAudit(manager, actor, 'task', task.id, 'created', fields);
+      await writeAudit(manager, actor, 'task', task.id, 'created', fields);
       return task;
     });
   }
@@ -36,7 +38,7 @@ export class TasksService {
       checkReminder(changed.remindAt === undefined ? current.remindAt : changed.remindAt, changed.dueAt === undefined ? current.dueAt : changed.dueAt);
       // A moved reminder is a new one: it fires again.
       const task = await this.tasks.update(manager, id, changed.remindAt === undefined ? changed : { ...changed, remindedAt: null });
-      await insertAudit(manager, actor, 'task', id, 'updated', changed);
+      await writeAudit(manager, actor, 'task', id, 'updated', changed);
       return task;
     });
   }
@@ -46,7 +48,7 @@ export class TasksService {
       const current = await this.find(manager, id);
       if (current.completedAt) return current;
       const task = await this.tasks.update(manager, id, { completedAt: new Date() });
-      await insertAudit(manager, actor, 'task', id, 'completed', null);
+      await writeAudit(manager, actor, 'task', id, 'completed', null);
       return task;
     });
   }
@@ -56,7 +58,7 @@ export class TasksService {
       const current = await this.find(manager, id);
       if (!current.completedAt) return current;
       const task = await this.tasks.update(manager, id, { completedAt: null });
-      await insertAudit(manager, actor, 'task', id, 'reopened', null);
+      await writeAudit(manager, actor, 'task', id, 'reopened', null);
       return task;
     });
   }
@@ -65,7 +67,7 @@ export class TasksService {
     await retryingTransaction(this.dataSource, async (manager) => {
       await this.find(manager, id);
       await this.tasks.setDeleted(manager, id, true);
-      await insertAudit(manager, actor, 'task', id, 'deleted', null);
+      await writeAudit(manager, actor, 'task', id, 'deleted', null);
     });
   }
 
@@ -74,7 +76,7 @@ export class TasksService {
       const current = await this.tasks.find(manager, id, { includeDeleted: true, lock: true });
       if (!current?.deletedAt) throw new NotFoundException(`no deleted task with id ${id}`);
       const task = await this.tasks.setDeleted(manager, id, false);
-      await insertAudit(manager, actor, 'task', id, 'restored', null);
+      await writeAudit(manager, actor, 'task', id, 'restored', null);
       return task;
     });
   }

@@ -5,7 +5,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { READERS, Roles, WRITERS } from '../auth/roles.decorator.js';
 import type { TicketRow } from './tickets.repository.js';
 import { TicketsService } from './tickets.service.js';
-import type { Page } from '../activities/crm-records.js';
+import type { Page } from '../common/pagination.js';
 import { CreateTicketDto, ListTicketsQueryDto, UpdateTicketDto } from './dtos/ticket.dto.js';
 
 @Controller('v1/tickets')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SqlConditions, type Cursor } from '../activities/crm-records.js';
+import type { PagePosition } from '../common/pagination.js';
+import { SqlConditions } from '../activities/crm-records.js';
 import type { TicketPriority } from './dtos/ticket.dto.js';
 import type { TicketStatus } from './ticket-status.js';
 
@@ -76,7 +77,7 @@ export class TicketsRepository {
   }
 
   /** Newest first, keyset-paginated. */
-  async list(manager: EntityManager, filter: TicketFilter, limit: number, after: Cursor | null): Promise<(TicketRow & { sortKey: string })[]> {
+  async list(manager: EntityManager, filter: TicketFilter, limit: number, after: PagePosition | null): Promise<(TicketRow & { sortKey: string })[]> {
     const sql = new SqlConditions('deleted_at IS NULL');
     if (filter.status) sql.add((p) => `status = ${p}`, filter.status);
     if (filter.priority) sql.add((p) => `priority = ${p}`, filter.priority);

@@ -2,7 +2,9 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { DataSource, type EntityManager } from 'typeorm';
 import { retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
-import { changedFields, decodeCursor, insertAudit, rethrowMissingContact, toPage, type Page } from '../activities/crm-records.js';
+import { writeAudit } from '../common/audit-log.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { changedFields, rethrowMissingContact } from '../activities/crm-records.js';
 import type { CreateTicketDto, ListTicketsQueryDto, UpdateTicketDto } from './dtos/ticket.dto.js';
 import { allowedTransitions, solvedAtAfter, transitionProblem } from './ticket-status.js';
 import { TicketsRepository, type TicketFields, type TicketRow } from './tickets.repository.js';
@@ -19,7 +21,7 @@ export class TicketsService {
     const fields = ticketFields(dto);
     return this.write(fields.contactId, async (manager) => {
       const ticket = await this.tickets.insert(manager, fields);
-      await insertAudit(manager, actor, 'ticket', ticket.id, 'created', fields);
+      await writeAudit(manager, actor, 'ticket', ticket.id, 'created', fields);
       return ticket;
     });
   }
@@ -35,7 +37,7 @@ export class TicketsService {
       const problem = requested.status ? transitionProblem(current.status, requested.status) : null;
       if (problem) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: problem, allowedStatuses: allowedTransitions(current.status) });
       const ticket = await this.tickets.update(manager, id, changed);
-      await insertAudit(manager, actor, 'ticket', id, changed.status ? `status:${changed.status}` : 'updated', changed);
+      await writeAudit(manager, actor, 'ticket', id, changed.status ? `status:${changed.status}` : 'updated', changed);
       return ticket;
     });
   }
@@ -44,7 +46,7 @@ export class TicketsService {
     await retryingTransaction(this.dataSource, async (manager) => {
       if (!(await this.tickets.find(manager, id, { lock: true }))) throw new NotFoundException(`no ticket with id ${id}`);
       await this.tickets.setDeleted(manager, id, true);
-      await insertAudit(manager, actor, 'ticket', id, 'deleted', null);
+      await writeAudit(manager, actor, 'ticket', id, 'deleted', null);
     });
   }
 
@@ -53,7 +55,7 @@ export class TicketsService {
       const current = await this.tickets.find(manager, id, { includeDeleted: true, lock: true });
       if (!current?.deletedAt) throw new NotFoundException(`no deleted ticket with id ${id}`);
       const ticket = await this.tickets.setDeleted(manager, id, false);
-      await insertAudit(manager, actor, 'ticket', id, 'restored', null);
+      await writeAudit(manager, actor, 'ticket', id, 'restored', null);
       return ticket;
     });
   }

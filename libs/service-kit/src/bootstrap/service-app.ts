@@ -9,6 +9,8 @@ import { JsonLogger } from '../logging/json-logger.js';
 export interface ServiceHttpOptions {
   /** Largest JSON body accepted, e.g. '500kb' (body-parser syntax). Default 100kb. */
   readonly jsonBodyLimit?: string;
+  /** Last step before the app listens, for what only one service serves (e.g. its OpenAPI document). */
+  readonly configureApp?: (app: INestApplication) => void;
 }
 
 /** Builds a service's Nest application with the stack's HTTP conventions. */
@@ -17,6 +19,7 @@ export async function createServiceApp(module: DynamicModule, logger: JsonLogger
   app.useBodyParser('json', { limit: http.jsonBodyLimit ?? '100kb' });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new BodyParserErrorFilter(app.get(HttpAdapterHost).httpAdapter));
+  http.configureApp?.(app);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { Instant, PageQueryDto, RecordLinksDto, Text } from './record-fields.js';
+import { Instant, RecordLinksDto, Text } from './record-fields.js';
+import { PageQueryDto } from '../../common/pagination.js';
 
 export const ACTIVITY_KINDS = ['call', 'email', 'meeting', 'note'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];

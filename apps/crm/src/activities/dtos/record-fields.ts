@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { Transform, Type } from 'class-transformer';
-import { IsInt, isISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateBy, type ValidationArguments } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { isISO8601, IsOptional, IsString, IsUUID, MaxLength, ValidateBy, type ValidationArguments } from 'class-validator';
 
 /** Validation shared by the activity, task and ticket DTOs. */
 
@@ -30,20 +30,6 @@ export class RecordLinksDto {
   @IsOptional()
   @IsUUID('all', { message: 'dealId must be a UUID' })
   dealId?: string | null;
-}
-
-export class PageQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @Max(200)
-  @Min(1)
-  @IsInt()
-  limit = 50;
-
-  @IsOptional()
-  @MaxLength(500)
-  @IsString()
-  cursor?: string;
 }
 
 /** Text fields: trimmed, bounded. */

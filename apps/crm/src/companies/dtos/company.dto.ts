@@ -1,6 +1,7 @@
-import { Transform, Type } from 'class-transformer';
-import { IsFQDN, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsFQDN, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { normalizeDomain } from '../company-domain.js';
+import { PageQueryDto } from '../../common/pagination.js';
 
 export const COMPANY_SORTS = ['createdAt', '-createdAt', 'name', '-name'] as const;
 export type CompanySort = (typeof COMPANY_SORTS)[number];
@@ -52,18 +53,7 @@ export class UpdateCompanyDto extends CompanyFieldsDto {
   name?: string;
 }
 
-export class ListCompaniesQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @Max(200)
-  @Min(1)
-  @IsInt()
-  limit = 50;
-
-  @IsOptional()
-  @MaxLength(500)
-  @IsString()
-  cursor?: string;
+export class ListCompaniesQueryDto extends PageQueryDto {
 
   /** Full text over name and domain. */
   @IsOptional()

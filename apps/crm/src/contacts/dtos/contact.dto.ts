@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
-import { IsEmail, IsEmpty, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+import { IsEmail, IsEmpty, IsIn, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const LIFECYCLE_STAGES = ['lead', 'prospect', 'customer', 'churned'] as const;
 export const CONTACT_SORTS = ['createdAt', '-createdAt', 'lastName', '-ltv', '-churnRisk'] as const;
@@ -55,19 +56,7 @@ class ContactFieldsDto {
 export class CreateContactDto extends ContactFieldsDto {}
 export class UpdateContactDto extends ContactFieldsDto {}
 
-export class ListContactsQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @Max(200)
-  @Min(1)
-  @IsInt()
-  limit = 50;
-
-  @IsOptional()
-  @MaxLength(500)
-  @IsString()
-  cursor?: string;
-
+export class ListContactsQueryDto extends PageQueryDto {
   /** Full text over name, email and company. */
   @IsOptional()
   @MaxLength(200)

@@ -32,7 +32,9 @@ export class CreateContactsAndEnrichment1764000000000 implements MigrationInterf
     // One live contact per normalised email.
     await queryRunner.query('CREATE UNIQUE INDEX contacts_email_live_idx ON contacts (email) WHERE deleted_at IS NULL AND email IS NOT NULL');
     await queryRunner.query('CREATE INDEX contacts_created_idx ON contacts (created_at, id)');
-    await queryRunner.query('CREATE INDEX contacts_ltv_idx ON contacts (ltv DESC NULLS LAST, id) WHERE deleted_at IS NULL');
+    // The exact sort keys of `sort=-ltv` and `sort=-churnRisk` (nulls as -1, keyset on id), so a page is an index range.
+    await queryRunner.query('CREATE INDEX contacts_ltv_idx ON contacts ((coalesce(ltv, -1)) DESC, id DESC) WHERE deleted_at IS NULL');
+    await queryRunner.query('CREATE INDEX contacts_churn_risk_idx ON contacts ((coalesce(churn_risk, -1)) DESC, id DESC) WHERE deleted_at IS NULL');
     await queryRunner.query('CREATE INDEX contacts_segments_idx ON contacts USING gin (segment_keys)');
     await queryRunner.query('CREATE INDEX contacts_search_idx ON contacts USING gin (search)');
     await queryRunner.query('CREATE INDEX contacts_profile_idx ON contacts (cdp_profile_id)');

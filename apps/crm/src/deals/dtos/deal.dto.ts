@@ -1,6 +1,7 @@
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { NotNullWhenGiven } from './not-null-when-given.js';
+import { PageQueryDto } from '../../common/pagination.js';
 
 export const DEAL_SORTS = ['createdAt', '-createdAt', 'expectedCloseDate', '-expectedCloseDate', 'amount', '-amount'] as const;
 export type DealSort = (typeof DEAL_SORTS)[number];
@@ -79,18 +80,7 @@ export class UpdateDealDto extends DealFieldsDto {
   stageId?: string;
 }
 
-export class ListDealsQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @Max(200)
-  @Min(1)
-  @IsInt()
-  limit = 50;
-
-  @IsOptional()
-  @MaxLength(500)
-  @IsString()
-  cursor?: string;
+export class ListDealsQueryDto extends PageQueryDto {
 
   @IsOptional()
   @IsUUID('all', { message: 'pipelineId must be a pipeline id' })

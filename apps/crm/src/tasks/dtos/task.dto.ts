@@ -1,5 +1,6 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Instant, PageQueryDto, RecordLinksDto, Text } from '../../activities/dtos/record-fields.js';
+import { Instant, RecordLinksDto, Text } from '../../activities/dtos/record-fields.js';
+import { PageQueryDto } from '../../common/pagination.js';
 
 export const TASK_PRIORITIES = ['low', 'normal', 'high'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];

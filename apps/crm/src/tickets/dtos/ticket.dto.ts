@@ -1,6 +1,7 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageQueryDto, Text } from '../../activities/dtos/record-fields.js';
+import { Text } from '../../activities/dtos/record-fields.js';
 import { TICKET_STATUSES, type TicketStatus } from '../ticket-status.js';
+import { PageQueryDto } from '../../common/pagination.js';
 
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
