@@ -8,6 +8,7 @@ import { CsvModule } from './csv/csv.module.js';
 import { DealsModule } from './deals/deals.module.js';
 import { DuplicatesModule } from './duplicates/duplicates.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { SearchModule } from './search/search.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -46,6 +47,7 @@ export class CrmModule {
         TasksModule,
         TicketsModule,
         ReportsModule,
+        SearchModule,
       ],
     };
   }

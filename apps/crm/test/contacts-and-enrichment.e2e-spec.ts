@@ -149,4 +149,16 @@ describe('CRM contacts and CDP enrichment on real Postgres and Kafka', () => {
     expect(max.map((change) => change.changeType)).toEqual(['created', 'deleted', 'updated']);
     expect(max.map((change) => change.version)).toEqual([1, 2, 3]);
   });
+
+  it('searches contacts and companies at once, by word prefixes, best match first', async () => {
+    const company = await call(repKey, 'POST', '/v1/companies', { name: 'Nordwind Outdoor', domain: 'nordwind.example' });
+    expect(company.status).toBe(201);
+    const lena = await create({ firstName: 'Lena', lastName: 'Nordmann', email: 'lena@nordwind.example', companyName: 'Nordwind Outdoor' });
+    const found = (await call(readOnlyKey, 'GET', '/v1/search?q=nord')).body as { contacts: { id: string }[]; companies: { id: string }[] };
+    expect(found.contacts.map((contact) => contact.id)).toEqual([lena.id]);
+    expect(found.companies.map((row) => row.id)).toEqual([(company.body as { id: string }).id]);
+    expect(((await call(readOnlyKey, 'GET', '/v1/search?q=lena%20nordw')).body as { contacts: unknown[] }).contacts).toHaveLength(1);
+    expect((await call(readOnlyKey, 'GET', '/v1/search?q=')).status).toBe(400);
+    expect((await call(null, 'GET', '/v1/search?q=nord')).status).toBe(401);
+  });
 });
