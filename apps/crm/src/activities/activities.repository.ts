@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PagePosition } from '../common/pagination.js';
-import { SqlConditions } from './crm-records.js';
+import { SqlConditions } from '../common/records.js';
 import type { ActivityKind } from './dtos/activity.dto.js';
 
 export interface ActivityRow {

@@ -6,7 +6,7 @@ import { ActivitiesRepository, type ActivityFields, type ActivityRow } from './a
 import { activityProblem } from './activity-rules.js';
 import { writeAudit } from '../common/audit-log.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import { changedFields, rethrowMissingContact } from './crm-records.js';
+import { changedFields, rethrowMissingContact } from '../common/records.js';
 import type { CreateActivityDto, ListActivitiesQueryDto, UpdateActivityDto } from './dtos/activity.dto.js';
 
 /** Calls, emails, meetings and notes, each about a contact, company or deal; soft delete with restore, every change audited. */

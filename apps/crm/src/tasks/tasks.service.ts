@@ -4,7 +4,7 @@ import { retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
 import { writeAudit } from '../common/audit-log.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import { changedFields, rethrowMissingContact } from '../activities/crm-records.js';
+import { changedFields, rethrowMissingContact } from '../common/records.js';
 import type { CreateTaskDto, DueTodayQueryDto, ListTasksQueryDto, OverdueTasksQueryDto, RemindersQueryDto, UpdateTaskDto } from './dtos/task.dto.js';
 import { calendarDayIn, isOverdue, isValidTimeZone } from './task-schedule.js';
 import { TasksRepository, type TaskFields, type TaskListing, type TaskRow } from './tasks.repository.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PagePosition } from '../common/pagination.js';
-import { SqlConditions } from '../activities/crm-records.js';
+import { SqlConditions } from '../common/records.js';
 import type { TicketPriority } from './dtos/ticket.dto.js';
 import type { TicketStatus } from './ticket-status.js';
 

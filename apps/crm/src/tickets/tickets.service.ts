@@ -4,7 +4,7 @@ import { retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
 import { writeAudit } from '../common/audit-log.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import { changedFields, rethrowMissingContact } from '../activities/crm-records.js';
+import { changedFields, rethrowMissingContact } from '../common/records.js';
 import type { CreateTicketDto, ListTicketsQueryDto, UpdateTicketDto } from './dtos/ticket.dto.js';
 import { allowedTransitions, solvedAtAfter, transitionProblem } from './ticket-status.js';
 import { TicketsRepository, type TicketFields, type TicketRow } from './tickets.repository.js';

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { Instant, RecordLinksDto, Text } from './record-fields.js';
+import { Instant, RecordLinksDto, Text } from '../../common/record-fields.dto.js';
 import { PageQueryDto } from '../../common/pagination.js';
 
 export const ACTIVITY_KINDS = ['call', 'email', 'meeting', 'note'] as const;

@@ -1,5 +1,5 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Instant, RecordLinksDto, Text } from '../../activities/dtos/record-fields.js';
+import { Instant, RecordLinksDto, Text } from '../../common/record-fields.dto.js';
 import { PageQueryDto } from '../../common/pagination.js';
 
 export const TASK_PRIORITIES = ['low', 'normal', 'high'] as const;

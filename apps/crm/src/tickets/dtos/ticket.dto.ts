@@ -1,5 +1,5 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Text } from '../../activities/dtos/record-fields.js';
+import { Text } from '../../common/record-fields.dto.js';
 import { TICKET_STATUSES, type TicketStatus } from '../ticket-status.js';
 import { PageQueryDto } from '../../common/pagination.js';
 

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from './pagination.js';
 
 /**
  * What activities, tasks and tickets share: filters built as SQL, changed
