@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { contactChangedV1, type ContactChangedV1, type ContactChangeType } from '@cds/contracts';
+import { contactChangedV1, type ContactChangeType } from '@cds/contracts';
 import { OutboxWriter, retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
 import { auditTrail, writeAudit } from '../common/audit-log.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import type { CreateContactDto, ListContactsQueryDto, UpdateContactDto } from './dtos/contact.dto.js';
+import { contactChange } from './contact-change.js';
 import { ContactsRepository, type ContactFields, type ContactRow } from './contacts.repository.js';
 
 /**
@@ -89,20 +89,7 @@ export class ContactsService {
   /** The audit entry and the published change, in the transaction of the change itself. */
   private async record(manager: EntityManager, contact: ContactRow, changeType: ContactChangeType, actor: Principal, changes: unknown): Promise<void> {
     await writeAudit(manager, actor, 'contact', contact.id, changeType === 'updated' && changes && typeof changes === 'object' && 'restored' in changes ? 'restored' : changeType, changes);
-    const change: ContactChangedV1 = {
-      schemaVersion: 1,
-      changeId: randomUUID(),
-      changeType,
-      contactId: contact.id,
-      version: contact.version,
-      occurredAt: new Date().toISOString(),
-      ...(contact.email ? { email: contact.email } : {}),
-      ...(contact.phone ? { phone: contact.phone } : {}),
-      ...(contact.firstName ? { firstName: contact.firstName } : {}),
-      ...(contact.lastName ? { lastName: contact.lastName } : {}),
-      ...(contact.companyName ? { companyName: contact.companyName } : {}),
-    };
-    await this.outbox.enqueue(manager, contactChangedV1, [change]);
+    await this.outbox.enqueue(manager, contactChangedV1, [contactChange(contact, changeType)]);
   }
 }
 

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { contactChangedV1, type ContactChangedV1 } from '@cds/contracts';
+import { contactChangedV1 } from '@cds/contracts';
 import { OutboxWriter, retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
 import { CompaniesRepository, type CompanyFields } from '../companies/companies.repository.js';
 import { CsvFormatError, parseCsv, toCsv, type RowError } from './csv-format.js';
-import { CsvRepository, type ContactInsert, type ImportedContact } from './csv.repository.js';
+import { CsvRepository, type ContactInsert } from './csv.repository.js';
 import { checkCompanyRows, checkContactRows, COMPANY_COLUMNS, CONTACT_COLUMNS, type RowsCheck } from './import-rows.js';
+import { contactChange } from '../contacts/contact-change.js';
 
 export const MAX_IMPORT_ROWS = 10_000;
 
@@ -47,7 +47,7 @@ export class CsvService {
       refuseIfAny(errors);
       const contacts = await this.csv.insertContacts(manager, inserts);
       await this.csv.auditMany(manager, actor, 'contact', 'imported', contacts.map((contact, index) => ({ entityId: contact.id, changes: inserts[index] })));
-      await this.outbox.enqueue(manager, contactChangedV1, contacts.map(createdChange));
+      await this.outbox.enqueue(manager, contactChangedV1, contacts.map((contact) => contactChange(contact, 'created')));
       return { created: contacts.length };
     });
   }
@@ -105,18 +105,3 @@ function refuseIfAny(errors: readonly RowError[]): void {
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `the import was refused: ${rows} row(s) have errors; nothing was written`, errors });
 }
 
-function createdChange(contact: ImportedContact): ContactChangedV1 {
-  return {
-    schemaVersion: 1,
-    changeId: randomUUID(),
-    changeType: 'created',
-    contactId: contact.id,
-    version: contact.version,
-    occurredAt: new Date().toISOString(),
-    ...(contact.email ? { email: contact.email } : {}),
-    ...(contact.phone ? { phone: contact.phone } : {}),
-    ...(contact.firstName ? { firstName: contact.firstName } : {}),
-    ...(contact.lastName ? { lastName: contact.lastName } : {}),
-    ...(contact.companyName ? { companyName: contact.companyName } : {}),
-  };
-}

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { contactChangedV1, type ContactChangedV1 } from '@cds/contracts';
+import { contactChangedV1 } from '@cds/contracts';
 import { OutboxWriter, retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
 import { ContactsRepository, type ContactRow } from '../contacts/contacts.repository.js';
 import { fieldsToFill, findDuplicateGroups, type DuplicateReason } from './duplicate-matching.js';
 import { DuplicatesRepository, type MatchableContactRow } from './duplicates.repository.js';
 import { writeAudit } from '../common/audit-log.js';
+import { contactChange } from '../contacts/contact-change.js';
 
 export interface DuplicateGroupView {
   readonly reason: DuplicateReason;
@@ -68,7 +68,7 @@ export class DuplicatesService {
 
       await writeAudit(manager, actor, 'contact', survivorId, 'merged', { mergedContactId: mergedId, filled, moved });
       await writeAudit(manager, actor, 'contact', mergedId, 'merged_into', { mergedIntoContactId: survivorId });
-      await this.outbox.enqueue(manager, contactChangedV1, [change(mergedAfter, 'merged', survivorId), change(survivorAfter, 'updated')]);
+      await this.outbox.enqueue(manager, contactChangedV1, [contactChange(mergedAfter, 'merged', survivorId), contactChange(survivorAfter, 'updated')]);
       return { survivor: survivorAfter, mergedContactId: mergedId, filled: Object.keys(filled), moved };
     });
   }
@@ -92,19 +92,3 @@ function describe(contact: ContactRow): string {
   return [name, contact.email ?? contact.phone].filter(Boolean).join(' ') || contact.id;
 }
 
-function change(contact: ContactRow, changeType: 'merged' | 'updated', mergedIntoContactId?: string): ContactChangedV1 {
-  return {
-    schemaVersion: 1,
-    changeId: randomUUID(),
-    changeType,
-    contactId: contact.id,
-    version: contact.version,
-    occurredAt: new Date().toISOString(),
-    ...(contact.email ? { email: contact.email } : {}),
-    ...(contact.phone ? { phone: contact.phone } : {}),
-    ...(contact.firstName ? { firstName: contact.firstName } : {}),
-    ...(contact.lastName ? { lastName: contact.lastName } : {}),
-    ...(contact.companyName ? { companyName: contact.companyName } : {}),
-    ...(mergedIntoContactId ? { mergedIntoContactId } : {}),
-  };
-}
