@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@cds/contracts';
 import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
-import type { SyncEnv } from './config/sync-env.js';
+import { InsightsBridge } from './bridge/insights-bridge.js';
+import { SyncEnv } from './config/sync-env.js';
 import { syncDatabase } from './database/sync-database.js';
 
 @Module({})
@@ -25,6 +26,7 @@ export class SyncModule {
           ],
         }),
       ],
+      providers: [{ provide: SyncEnv, useValue: env }, InsightsBridge],
     };
   }
 }

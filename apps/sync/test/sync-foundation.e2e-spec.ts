@@ -9,6 +9,6 @@ describeServiceFoundation({
   envSchema: SyncEnv,
   createModule: (env, logger) => SyncModule.forRoot(env, logger),
   database: syncDatabase,
-  tables: ['migrations', 'profile_contact_links'],
+  tables: ['migrations', 'profile_contact_links', 'unmatched_profiles'],
   mainScript: path.join(import.meta.dirname, '..', 'dist', 'main.js'),
 });

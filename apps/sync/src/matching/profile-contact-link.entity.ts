@@ -9,6 +9,10 @@ export class ProfileContactLinkEntity {
   @Column({ name: 'contact_id', type: 'uuid' })
   contactId!: string;
 
+  /** The highest insights version sent for this profile and answered applied or stale. */
+  @Column({ name: 'last_version', type: 'bigint', default: 0 })
+  lastVersion!: string;
+
   @UpdateDateColumn({ name: 'linked_at', type: 'timestamptz' })
   linkedAt!: Date;
 }

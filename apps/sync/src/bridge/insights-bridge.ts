@@ -1,0 +1,69 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { TOPICS } from '@cds/contracts';
+import type { MessageProducer } from '@cds/kafka';
+import { JsonLogger, KAFKA_CLIENT, MESSAGE_PRODUCER, MetricsService } from '@cds/service-kit';
+import { SyncEnv } from '../config/sync-env.js';
+import { CrmEnrichmentClient } from '../crm/crm-enrichment.client.js';
+import { MatchStore } from '../matching/match-store.js';
+import { SyncMetrics } from '../metrics/sync-metrics.js';
+import { processInsightsBatch } from './insights-batch-processor.js';
+import { KafkajsPartitionBatchConsumer, type PartitionBatchConsumer } from './partition-batch-consumer.js';
+
+export const INSIGHTS_GROUP_ID = 'sync-insights';
+
+/** Consumer group `sync-insights` over cdp.profile-insights.v1: CDP insights onto CRM contacts. */
+@Injectable()
+export class InsightsBridge implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: PartitionBatchConsumer;
+  private readonly metrics: SyncMetrics;
+  private readonly crm: CrmEnrichmentClient;
+  private readonly store: MatchStore;
+
+  constructor(
+    env: SyncEnv,
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
+    dataSource: DataSource,
+    metrics: MetricsService,
+    private readonly logger: JsonLogger,
+  ) {
+    if (env.SYNC_MODE !== 'update-only') throw new Error(`SYNC_MODE=${env.SYNC_MODE} is not implemented yet; use update-only`);
+    this.metrics = new SyncMetrics(metrics.registry);
+    this.crm = new CrmEnrichmentClient({
+      baseUrl: env.CRM_URL,
+      apiKey: env.CRM_SYNC_API_KEY,
+      observe: (seconds, outcome) => this.metrics.crmLatency.observe({ outcome }, seconds),
+    });
+    this.store = new MatchStore(dataSource);
+    this.consumer = new KafkajsPartitionBatchConsumer(kafka, env.KAFKA_TOPIC_PREFIX, logger);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start({
+      groupId: INSIGHTS_GROUP_ID,
+      topic: TOPICS.cdpProfileInsights,
+      fromBeginning: true,
+      concurrency: 3,
+      onBatch: (records) =>
+        processInsightsBatch(records, {
+          sendToCrm: (batch) => this.crm.send(batch),
+          links: (profileIds) => this.store.links(profileIds),
+          record: (changes) => this.store.record(changes),
+          deadLetter: (messages) => this.deadLetter(messages),
+          metrics: this.metrics,
+        }),
+    });
+    this.logger.pino.info({ groupId: INSIGHTS_GROUP_ID }, 'insights bridge consuming');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private async deadLetter(messages: Parameters<MessageProducer['sendSerialized']>[0]): Promise<void> {
+    await this.producer.sendSerialized(messages);
+    for (const message of messages) this.logger.pino.warn({ deadLetter: message.headers }, 'insights message dead-lettered');
+  }
+}

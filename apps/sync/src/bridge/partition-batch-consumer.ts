@@ -1,0 +1,107 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { prefixedTopic, type TopicDefinition } from '@cds/contracts';
+import { decodeHeaders } from '@cds/kafka';
+import type { JsonLogger } from '@cds/service-kit';
+import { backoffDelayMs } from './backoff.js';
+
+/** One raw message as read from Kafka (the value is not parsed yet). */
+export interface RawRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface PartitionBatchSubscription {
+  /** Unprefixed; the service's topic prefix is prepended, as for every consumer group of the stack. */
+  readonly groupId: string;
+  readonly topic: TopicDefinition;
+  readonly fromBeginning?: boolean;
+  /** Partitions handled at once; order is kept within each partition. */
+  readonly concurrency?: number;
+  /**
+   * The messages of one partition, in offset order. Resolving commits all of
+   * them; throwing commits none: the partition is paused and the same messages
+   * are handed over again after an exponential back-off.
+   */
+  onBatch(records: readonly RawRecord[]): Promise<void>;
+}
+
+/** The bridge's own batch port: the project's MessageConsumer hands over one message at a time. */
+export interface PartitionBatchConsumer {
+  start(subscription: PartitionBatchSubscription): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** kafkajs eachBatch with offsets resolved by hand, only once a whole batch is handled. */
+export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
+  private consumer: Consumer | undefined;
+  private readonly attempts = new Map<number, number>();
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topicPrefix: string,
+    private readonly logger: JsonLogger,
+    private readonly backoff: (attempt: number) => number = (attempt) => backoffDelayMs(attempt),
+  ) {}
+
+  async start(subscription: PartitionBatchSubscription): Promise<void> {
+    if (this.consumer) throw new Error('This consumer is already started');
+    const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}${subscription.groupId}`, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [prefixedTopic(subscription.topic, this.topicPrefix).name], fromBeginning: subscription.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: subscription.concurrency ?? 1,
+      eachBatch: (payload) => this.handle(consumer, subscription, payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
+  }
+
+  private async handle(consumer: Consumer, subscription: PartitionBatchSubscription, payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const records: RawRecord[] = batch.messages.map((message) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      value: message.value?.toString() ?? null,
+      headers: decodeHeaders(message.headers),
+    }));
+    try {
+      await subscription.onBatch(records);
+    } catch (error) {
+      // Nothing resolved: kafkajs fetches again from the last resolved offset once
+      // the partition is resumed. Meanwhile its fetch loop keeps heartbeating, so
+      // this member stays in the group and keeps its other partitions going.
+      const attempt = (this.attempts.get(batch.partition) ?? 0) + 1;
+      this.attempts.set(batch.partition, attempt);
+      const delayMs = this.backoff(attempt);
+      this.logger.pino.warn({ err: error, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), attempt, retryInMs: delayMs }, 'batch not applied; partition paused, will retry');
+      payload.pause();
+      const timer = setTimeout(() => {
+        this.resumeTimers.delete(timer);
+        if (this.consumer === consumer) consumer.resume([{ topic: batch.topic, partitions: [batch.partition] }]);
+      }, delayMs);
+      this.resumeTimers.add(timer);
+      return;
+    }
+    this.attempts.delete(batch.partition);
+    payload.resolveOffset(batch.lastOffset());
+    await payload.commitOffsetsIfNecessary();
+    await payload.heartbeat();
+  }
+}
