@@ -60,10 +60,16 @@ describe('docker-compose.yml', () => {
         PORT: port,
         DATABASE_URL: `postgres://postgres:postgres@postgres:5432/${name}`,
         KAFKA_BROKERS: 'kafka:9092',
+        // The bridge reaches the CRM by its compose name.
+        ...(name === 'sync' ? { CRM_URL: `http://crm:${defaults.servicePorts.crm}` } : {}),
       });
       expect(service?.ports).toEqual([`127.0.0.1:${port}:${port}`]);
       expect(service?.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/health`);
-      expect(service?.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, kafka: { condition: 'service_healthy' } });
+      expect(service?.depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        kafka: { condition: 'service_healthy' },
+        ...(name === 'sync' ? { crm: { condition: 'service_healthy' } } : {}),
+      });
     }
   });
 });
