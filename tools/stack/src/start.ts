@@ -63,6 +63,8 @@ async function startStack(settings: StackSettings, running: RunningStack): Promi
         DATABASE_URL: serviceDatabaseUrl(postgresUrl, name),
         KAFKA_BROKERS: brokers,
         ...serviceSpecificEnv[name],
+        // The bridge writes into this stack's CRM, wherever CRM_PORT put it.
+        ...(name === 'sync' ? { CRM_URL: `http://127.0.0.1:${settings.servicePorts.crm}`, CRM_SYNC_API_KEY: devCredentials.crmSyncKey } : {}),
       }),
     );
   }
