@@ -4,6 +4,10 @@ import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
 import { InsightsBridge } from './bridge/insights-bridge.js';
 import { SyncEnv } from './config/sync-env.js';
 import { syncDatabase } from './database/sync-database.js';
+import { ProfileErasuresConsumer } from './lifecycle/profile-erasures.consumer.js';
+import { ProfileMergesConsumer } from './lifecycle/profile-merges.consumer.js';
+import { syncSharedProviders } from './lifecycle/sync-shared.providers.js';
+import { ContactChangesConsumer } from './rematch/contact-changes.consumer.js';
 
 @Module({})
 export class SyncModule {
@@ -26,7 +30,14 @@ export class SyncModule {
           ],
         }),
       ],
-      providers: [{ provide: SyncEnv, useValue: env }, InsightsBridge],
+      providers: [
+        { provide: SyncEnv, useValue: env },
+        ...syncSharedProviders,
+        InsightsBridge,
+        ContactChangesConsumer,
+        ProfileMergesConsumer,
+        ProfileErasuresConsumer,
+      ],
     };
   }
 }

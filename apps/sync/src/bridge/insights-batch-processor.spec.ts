@@ -58,6 +58,8 @@ describe('processInsightsBatch', () => {
     ]);
     expect(recorded[0]?.links).toEqual([{ profileId: A, contactId: CONTACT, version: 2 }]);
     expect(recorded[0]?.unmatched.map((profile) => profile.profileId)).toEqual([B]);
+    // The unmatched profile keeps the update it could not deliver, for when its contact appears.
+    expect(recorded[0]?.unmatched[0]?.update).toMatchObject({ profileId: B, version: 1, email: 'bo@example.com' });
     expect(deadLetters).toHaveLength(1);
     expect(deadLetters[0]?.headers[DEAD_LETTER_HEADERS.originalOffset]).toBe(poison.offset);
     expect(deadLetters[0]?.headers[DEAD_LETTER_HEADERS.originalTopic]).toBe('t.cdp.profile-insights.v1');

@@ -57,7 +57,7 @@ export async function processInsightsBatch(records: readonly RawRecord[], deps: 
     }
     const update = insightsToEnrichmentUpdate(entry.snapshot, link?.contactId);
     if (update) planned.push({ entry, update, linked: link !== undefined });
-    else changes.unmatched.push(unmatchedOf(entry.snapshot));
+    else changes.unmatched.push(unmatchedOf(entry.snapshot, null));
   }
 
   const refused: RejectedRecord[] = [];
@@ -114,13 +114,14 @@ function settle(item: Planned, outcome: Outcome, changes: MutableChanges, metric
     changes.links.push({ profileId: entry.profileId, contactId: outcome.contactId, version: update.version });
     return;
   }
-  // No such contact (or the linked one is gone): remember the profile, drop a dead link.
-  changes.unmatched.push(unmatchedOf(entry.snapshot));
+  // No such contact (or the linked one is gone): remember the profile with the update it waits to
+  // deliver (applied when a matching contact appears), and drop a dead link.
+  changes.unmatched.push(unmatchedOf(entry.snapshot, update));
   if (item.linked) changes.unlink.push(entry.profileId);
 }
 
-function unmatchedOf(snapshot: Extract<InsightsEntry<RawRecord>, { kind: 'snapshot' }>['snapshot']): UnmatchedProfile {
-  return { profileId: snapshot.profileId, version: snapshot.version, emails: [...snapshot.identifiers.emails], crmContactIds: [...snapshot.identifiers.crmContactIds] };
+function unmatchedOf(snapshot: Extract<InsightsEntry<RawRecord>, { kind: 'snapshot' }>['snapshot'], update: EnrichmentUpdateV1 | null): UnmatchedProfile {
+  return { profileId: snapshot.profileId, version: snapshot.version, emails: [...snapshot.identifiers.emails], crmContactIds: [...snapshot.identifiers.crmContactIds], update };
 }
 
 /** The original message as it was, with why and where it came from in headers. */

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { TOPICS } from '@cds/contracts';
 import type { MessageProducer } from '@cds/kafka';
-import { JsonLogger, KAFKA_CLIENT, MESSAGE_PRODUCER, MetricsService } from '@cds/service-kit';
+import { JsonLogger, KAFKA_CLIENT, MESSAGE_PRODUCER } from '@cds/service-kit';
 import { SyncEnv } from '../config/sync-env.js';
 import { CrmEnrichmentClient } from '../crm/crm-enrichment.client.js';
 import { MatchStore } from '../matching/match-store.js';
@@ -17,26 +16,17 @@ export const INSIGHTS_GROUP_ID = 'sync-insights';
 @Injectable()
 export class InsightsBridge implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: PartitionBatchConsumer;
-  private readonly metrics: SyncMetrics;
-  private readonly crm: CrmEnrichmentClient;
-  private readonly store: MatchStore;
 
   constructor(
     env: SyncEnv,
     @Inject(KAFKA_CLIENT) kafka: Kafka,
     @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
-    dataSource: DataSource,
-    metrics: MetricsService,
+    private readonly crm: CrmEnrichmentClient,
+    private readonly store: MatchStore,
+    private readonly metrics: SyncMetrics,
     private readonly logger: JsonLogger,
   ) {
     if (env.SYNC_MODE !== 'update-only') throw new Error(`SYNC_MODE=${env.SYNC_MODE} is not implemented yet; use update-only`);
-    this.metrics = new SyncMetrics(metrics.registry);
-    this.crm = new CrmEnrichmentClient({
-      baseUrl: env.CRM_URL,
-      apiKey: env.CRM_SYNC_API_KEY,
-      observe: (seconds, outcome) => this.metrics.crmLatency.observe({ outcome }, seconds),
-    });
-    this.store = new MatchStore(dataSource);
     this.consumer = new KafkajsPartitionBatchConsumer(kafka, env.KAFKA_TOPIC_PREFIX, logger);
   }
 

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { EnrichmentUpdateV1 } from '@cds/contracts';
 import { retryingTransaction } from '@cds/service-kit';
 
 export interface StoredLink {
@@ -11,6 +12,37 @@ export interface UnmatchedProfile {
   readonly version: number;
   readonly emails: readonly string[];
   readonly crmContactIds: readonly string[];
+  /**
+   * The update the bridge tried to deliver for this version, kept to be applied
+   * when a matching contact appears. Absent or null: nothing could be sent.
+   */
+  readonly update?: EnrichmentUpdateV1 | null;
+}
+
+/** An unmatched profile with the update it is waiting to deliver. */
+export interface PendingProfile {
+  readonly profileId: string;
+  readonly version: number;
+  readonly emails: readonly string[];
+  readonly crmContactIds: readonly string[];
+  readonly update: EnrichmentUpdateV1;
+}
+
+/** A link to write once the CRM applied (or already had) an update. */
+export interface NewLink {
+  readonly profileId: string;
+  readonly contactId: string;
+  readonly version: number;
+}
+
+/** What a merge does to the links and unmatched rows (see planMerge in lifecycle/). */
+export interface MergePlan {
+  /** A merged-away profile's link that becomes the survivor's. */
+  readonly move: { readonly from: string; readonly contactId: string; readonly lastVersion: number } | null;
+  /** Profiles whose link is deleted. */
+  readonly unlink: readonly string[];
+  /** Profiles whose unmatched row is deleted. */
+  readonly dropUnmatched: readonly string[];
 }
 
 /** What one CRM answer changes in the sync database, written in one transaction. */
@@ -64,12 +96,79 @@ export class MatchStore {
 
   private async writeUnmatched(manager: EntityManager, unmatched: MatchChanges['unmatched']): Promise<void> {
     for (const profile of unmatched) {
+      // A redelivered or reordered older snapshot changes nothing: only the newest version's identifiers and update are kept.
       await manager.query(
-        `INSERT INTO unmatched_profiles (profile_id, version, emails, crm_contact_ids) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (profile_id) DO UPDATE SET version = GREATEST(unmatched_profiles.version, EXCLUDED.version),
-           emails = EXCLUDED.emails, crm_contact_ids = EXCLUDED.crm_contact_ids, last_seen_at = now()`,
-        [profile.profileId, profile.version, profile.emails, profile.crmContactIds],
+        `INSERT INTO unmatched_profiles (profile_id, version, emails, crm_contact_ids, pending_update) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (profile_id) DO UPDATE SET
+           emails = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.emails ELSE unmatched_profiles.emails END,
+           crm_contact_ids = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.crm_contact_ids ELSE unmatched_profiles.crm_contact_ids END,
+           pending_update = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.pending_update ELSE unmatched_profiles.pending_update END,
+           version = GREATEST(unmatched_profiles.version, EXCLUDED.version),
+           last_seen_at = now()`,
+        [
+          profile.profileId,
+          profile.version,
+          profile.emails.map((email) => email.toLowerCase()),
+          profile.crmContactIds.map((id) => id.toLowerCase()),
+          profile.update ? JSON.stringify(profile.update) : null,
+        ],
       );
     }
+  }
+
+  /** Unmatched profiles with an update waiting whose emails or CRM contact ids name this contact. */
+  async pendingFor(contactId: string, email: string | undefined): Promise<PendingProfile[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT profile_id, version, emails, crm_contact_ids, pending_update FROM unmatched_profiles
+       WHERE pending_update IS NOT NULL AND (crm_contact_ids && ARRAY[lower($1)] OR ($2::text IS NOT NULL AND emails && ARRAY[lower($2::text)]))
+       ORDER BY profile_id`,
+      [contactId, email ?? null],
+    )) as { profile_id: string; version: string; emails: string[]; crm_contact_ids: string[]; pending_update: EnrichmentUpdateV1 }[];
+    return rows.map((row) => ({ profileId: row.profile_id, version: Number(row.version), emails: row.emails, crmContactIds: row.crm_contact_ids, update: row.pending_update }));
+  }
+
+  /**
+   * Links profiles whose waiting update the CRM applied (or already had), and
+   * drops their unmatched rows unless a newer version arrived meanwhile.
+   */
+  async settlePending(links: readonly NewLink[]): Promise<void> {
+    if (links.length === 0) return;
+    await retryingTransaction(this.dataSource, async (manager) => {
+      await this.writeLinks(manager, links);
+      for (const link of links) await manager.query('DELETE FROM unmatched_profiles WHERE profile_id = $1 AND version <= $2', [link.profileId, link.version]);
+    });
+  }
+
+  /**
+   * Applies a merge in one transaction: the links of the survivor and the
+   * merged-away profiles are locked and read, `plan` decides, the plan is written.
+   */
+  async applyMerge(survivorId: string, mergedIds: readonly string[], plan: (links: Map<string, StoredLink>) => MergePlan): Promise<MergePlan> {
+    return retryingTransaction(this.dataSource, async (manager) => {
+      const ids = [survivorId, ...mergedIds];
+      const rows = (await manager.query('SELECT profile_id, contact_id, last_version FROM profile_contact_links WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE', [ids])) as {
+        profile_id: string;
+        contact_id: string;
+        last_version: string;
+      }[];
+      const decided = plan(new Map(rows.map((row) => [row.profile_id, { contactId: row.contact_id, lastVersion: Number(row.last_version) }])));
+      if (decided.unlink.length > 0) await manager.query('DELETE FROM profile_contact_links WHERE profile_id = ANY($1::text[])', [decided.unlink]);
+      // A link the bridge gave the survivor meanwhile (its own insights matched) wins over the moved one.
+      if (decided.move) {
+        await manager.query('INSERT INTO profile_contact_links (profile_id, contact_id, last_version, linked_at) VALUES ($1, $2, $3, now()) ON CONFLICT (profile_id) DO NOTHING', [
+          survivorId,
+          decided.move.contactId,
+          decided.move.lastVersion,
+        ]);
+      }
+      if (decided.dropUnmatched.length > 0) await manager.query('DELETE FROM unmatched_profiles WHERE profile_id = ANY($1::text[])', [decided.dropUnmatched]);
+      return decided;
+    });
+  }
+
+  /** Deletes the links and unmatched rows of these profiles (erasure). */
+  async forget(profileIds: readonly string[]): Promise<void> {
+    if (profileIds.length === 0) return;
+    await this.record({ links: [], unmatched: [], forget: profileIds, unlink: [] });
   }
 }

@@ -15,6 +15,10 @@ export class UnmatchedProfileEntity {
   @Column({ name: 'crm_contact_ids', type: 'text', array: true })
   crmContactIds!: string[];
 
+  /** The enrichment update the bridge last tried to deliver (EnrichmentUpdateV1), applied once a matching contact appears. */
+  @Column({ name: 'pending_update', type: 'jsonb', nullable: true })
+  pendingUpdate!: Record<string, unknown> | null;
+
   @Column({ name: 'first_seen_at', type: 'timestamptz' })
   firstSeenAt!: Date;
 
