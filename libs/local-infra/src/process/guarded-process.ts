@@ -87,8 +87,13 @@ export function startGuardedProcess(options: GuardedProcessOptions): GuardedProc
   child.stdin?.on('error', () => undefined);
 
   let programPid: number | undefined;
+  let pidReported: () => void = () => undefined;
+  // The wrapper reports the program's pid as soon as it has started it; on a busy machine that
+  // can come a moment after the program's own first output.
+  const pidKnown = new Promise<void>((resolve) => (pidReported = resolve));
   child.stdio[4]?.on('data', (chunk: Buffer) => {
     programPid ??= Number.parseInt(chunk.toString('utf8'), 10) || undefined;
+    pidReported();
   });
   for (const stream of [child.stdout, child.stderr]) if (stream) forEachLine(stream, options.onLine);
 
@@ -128,10 +133,12 @@ export function startGuardedProcess(options: GuardedProcessOptions): GuardedProc
       }
       return exited;
     },
-    kill() {
+    async kill() {
       if (!finished) {
-        // Kill only the program, so the wrapper reaps it before we hear it exited.
-        if (programPid === undefined || !signal(programPid, 'SIGKILL')) killGroup();
+        // Kill only the program, so the wrapper reaps it before we hear it exited. Its pid may
+        // still be on its way: wait for it briefly rather than take the whole group down.
+        await Promise.race([pidKnown, exited, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        if (!finished && (programPid === undefined || !signal(programPid, 'SIGKILL'))) killGroup();
         armBackstop(5000);
       }
       return exited;
