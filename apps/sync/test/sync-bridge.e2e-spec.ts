@@ -138,6 +138,10 @@ describe('sync bridge: CDP insights onto CRM contacts', () => {
     anaProfileId = links[0]?.profile_id ?? '';
     expect(await metric('sync_enrichment_applied_total')).toBeGreaterThanOrEqual(1);
     expect(await metric('sync_crm_request_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    // Consumer lag is reported per partition of the insights topic.
+    const lagLines = (await (await fetch(`${sync.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('sync_consumer_lag{'));
+    expect(lagLines.length).toBeGreaterThan(0);
+    expect(lagLines.every((line) => line.includes('cdp.profile-insights.v1'))).toBe(true);
   });
 
   it('dead-letters a poison message between good ones, which apply; remembers a profile with no contact', async () => {

@@ -36,6 +36,7 @@ export class InsightsBridge implements OnApplicationBootstrap, BeforeApplication
       topic: TOPICS.cdpProfileInsights,
       fromBeginning: true,
       concurrency: 3,
+      onLag: (topic, partition, lag) => this.metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
       onBatch: (records) =>
         processInsightsBatch(records, {
           sendToCrm: (batch) => this.crm.send(batch),

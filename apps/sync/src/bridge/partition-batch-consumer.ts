@@ -27,6 +27,8 @@ export interface PartitionBatchSubscription {
    * are handed over again after an exponential back-off.
    */
   onBatch(records: readonly RawRecord[]): Promise<void>;
+  /** After each batch: how many messages of the partition are still to be handled (its consumer lag). */
+  onLag?(topic: string, partition: number, lag: number): void;
 }
 
 /** The bridge's own batch port: the project's MessageConsumer hands over one message at a time. */
@@ -95,6 +97,7 @@ export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
       const delayMs = this.backoff(attempt);
       this.logger.pino.warn({ err: error, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), attempt, retryInMs: delayMs }, 'batch not applied; partition paused, will retry');
       payload.pause();
+      subscription.onLag?.(batch.topic, batch.partition, Number(batch.highWatermark) - Number(batch.firstOffset() ?? batch.highWatermark));
       const timer = setTimeout(() => {
         this.resumeTimers.delete(timer);
         if (this.consumer === consumer) consumer.resume([{ topic: batch.topic, partitions: [batch.partition] }]);
@@ -103,6 +106,7 @@ export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
       return;
     }
     this.attempts.delete(batch.partition);
+    subscription.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
     payload.resolveOffset(batch.lastOffset());
     await payload.commitOffsetsIfNecessary();
     await payload.heartbeat();
