@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EnrichmentBatchResultV1, EnrichmentBatchV1, EnrichmentOutcome, EnrichmentUpdateV1 } from '@cds/contracts';
+import type { EnrichmentBatchResultV1, EnrichmentBatchV1 } from '@cds/contracts';
 import { retryingTransaction } from '@cds/service-kit';
-import { ContactsRepository } from '../contacts/contacts.repository.js';
-import { summarizeEnrichmentChange, type EnrichmentView } from './enrichment-changes.js';
+import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
+import { EnrichmentApplyRepository } from './enrichment-apply.repository.js';
+import { planEnrichmentBatch } from './enrichment-batch-plan.js';
+import { EnrichmentRepository, type EnrichmentState } from './enrichment.repository.js';
 
 /**
  * Applies the sync bridge's enrichment batches: each update only if its version
@@ -15,28 +17,28 @@ import { summarizeEnrichmentChange, type EnrichmentView } from './enrichment-cha
 export class EnrichmentService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly contacts: ContactsRepository,
+    private readonly store: EnrichmentApplyRepository,
+    private readonly states: EnrichmentRepository,
   ) {}
 
+  /** Lock, decide in memory, write: a constant number of statements per batch, not per update. */
   async apply(batch: EnrichmentBatchV1): Promise<EnrichmentBatchResultV1> {
+    const ids = batch.updates.flatMap((update) => (update.contactId ? [update.contactId] : []));
+    const emails = batch.updates.flatMap((update) => (!update.contactId && update.email ? [update.email.toLowerCase()] : []));
     return retryingTransaction(this.dataSource, async (manager) => {
-      const results: { index: number; outcome: EnrichmentOutcome; contactId: string | null }[] = [];
-      for (const [index, update] of batch.updates.entries()) results.push({ index, ...(await this.applyOne(manager, update)) });
-      return { results };
+      const plan = planEnrichmentBatch(batch.updates, await this.store.lock(manager, [...new Set(ids)], [...new Set(emails)]));
+      await this.store.write(manager, plan.writes);
+      await this.store.addTimeline(manager, plan.timeline);
+      return { results: plan.results };
     });
   }
 
-  private async applyOne(manager: Parameters<ContactsRepository['find']>[0], update: EnrichmentUpdateV1): Promise<{ outcome: EnrichmentOutcome; contactId: string | null }> {
-    const contact = update.contactId ? await this.contacts.find(manager, update.contactId, { lock: true }) : await this.contacts.findLiveByEmail(manager, (update.email ?? '').toLowerCase(), true);
-    if (!contact) return { outcome: 'not_found', contactId: null };
-    if (update.version <= contact.enrichmentVersion) return { outcome: 'stale', contactId: contact.id };
-    const enrichment = update.enrichment === null ? null : (JSON.parse(JSON.stringify(update.enrichment)) as Record<string, unknown>);
-    await manager.query(
-      `UPDATE contacts SET enrichment = $2, enrichment_version = $3, enrichment_synced_at = now(), cdp_profile_id = $4, segment_keys = $5 WHERE id = $1`,
-      [contact.id, enrichment === null ? null : JSON.stringify(enrichment), update.version, update.enrichment === null ? null : update.profileId, update.enrichment?.segments.map((segment) => segment.key) ?? []],
-    );
-    const summaries = summarizeEnrichmentChange(contact.enrichment as EnrichmentView | null, enrichment as EnrichmentView | null);
-    await this.contacts.addTimeline(manager, contact.id, 'insight', summaries, { profileId: update.profileId, version: update.version });
-    return { outcome: 'applied', contactId: contact.id };
+  /** Every live contact's enrichment state, in contact id order (keyset on id). */
+  async listStates(limit: number, cursor: string | undefined): Promise<Page<EnrichmentState>> {
+    const after = decodeCursor(cursor);
+    const rows = await this.states.listStates(this.dataSource.manager, after?.id ?? null, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { data: page, nextCursor: rows.length > limit && last ? encodeCursor({ key: last.contactId, id: last.contactId }) : null };
   }
 }
