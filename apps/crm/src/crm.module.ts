@@ -17,6 +17,7 @@ import type { CrmEnv } from './config/crm-env.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { crmDatabase } from './database/crm-database.js';
 import { EnrichmentModule } from './enrichment/enrichment.module.js';
+import { InternalContactsModule } from './internal-contacts/internal-contacts.module.js';
 
 @Module({})
 export class CrmModule {
@@ -40,6 +41,7 @@ export class CrmModule {
         DuplicatesModule,
         ContactsModule,
         EnrichmentModule,
+        InternalContactsModule,
         UsersModule,
         CompaniesModule,
         DealsModule,

@@ -16,3 +16,4 @@ export { contractFileStem, contractJsonSchema, type JsonSchema } from './schema/
 export { compileContractSchemaValidator } from './schema/schema-validator.js';
 export { contractAsyncApiDocument, type AsyncApiDocument } from './schema/asyncapi.js';
 export * from './crm-enrichment/enrichment-batch.v1.js';
+export * from './crm-internal-contacts/internal-contacts.v1.js';

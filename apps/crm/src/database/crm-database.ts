@@ -6,6 +6,7 @@ import { CreateCompanies1764000100000 } from './migrations/1764000100000-create-
 import { CreateDeals1764000200000 } from './migrations/1764000200000-create-deals.js';
 import { CreateActivitiesTasksTickets1764000300000 } from './migrations/1764000300000-create-activities-tasks-tickets.js';
 import { CreateUsers1764000400000 } from './migrations/1764000400000-create-users.js';
+import { ContactSourceAndErasure1764000550000 } from './migrations/1764000550000-contact-source-and-erasure.js';
 
 /** Everything the crm database holds: its entities and the migrations that create them, in order. */
 export const crmDatabase: Omit<ServiceDatabase, 'url'> = {
@@ -17,5 +18,6 @@ export const crmDatabase: Omit<ServiceDatabase, 'url'> = {
     CreateDeals1764000200000,
     CreateActivitiesTasksTickets1764000300000,
     CreateUsers1764000400000,
+    ContactSourceAndErasure1764000550000,
   ],
 };

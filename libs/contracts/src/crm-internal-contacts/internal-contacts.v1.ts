@@ -1,0 +1,58 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+
+/** The CRM's per-request limit of the internal contacts endpoints, the same as the enrichment endpoint's. */
+export const INTERNAL_CONTACTS_BATCH_LIMIT = 500;
+
+/**
+ * A contact the sync bridge asks the CRM to create for a known CDP customer
+ * (upsert mode). The insights snapshot carries no names or phone, so the email
+ * (normalised by the CRM) is the contact's only field.
+ */
+export class ContactCreationV1 {
+  @IsUUID('all', { message: 'profileId must be the CDP profile id (a UUID)' })
+  profileId!: string;
+
+  @MaxLength(320)
+  @IsEmail()
+  email!: string;
+}
+
+/** `POST /internal/v1/contacts` on the CRM: create-or-get by normalised email, one result per contact, in order. */
+export class ContactCreationBatchV1 {
+  @ValidateNested({ each: true })
+  @Type(() => ContactCreationV1)
+  @ArrayMaxSize(INTERNAL_CONTACTS_BATCH_LIMIT)
+  @ArrayMinSize(1)
+  @IsArray()
+  contacts!: ContactCreationV1[];
+}
+
+/**
+ * `created`: a new contact (source `cdp`); `existing`: a live contact already had this email and is returned
+ * unchanged; `suppressed`: the email belongs to a contact erased on request, so none is created (contactId null).
+ */
+export type ContactCreationOutcome = 'created' | 'existing' | 'suppressed';
+
+export interface ContactCreationResultV1 {
+  readonly results: readonly { readonly index: number; readonly outcome: ContactCreationOutcome; readonly contactId: string | null }[];
+}
+
+/** `POST /internal/v1/contacts/erase` on the CRM: erase these contacts for an erasure request (right to be forgotten). */
+export class ContactErasureRequestV1 {
+  @IsUUID('all', { message: 'requestId must be the erasure request id (a UUID)' })
+  requestId!: string;
+
+  @IsUUID('all', { each: true, message: 'each of contactIds must be a contact id (a UUID)' })
+  @ArrayMaxSize(INTERNAL_CONTACTS_BATCH_LIMIT)
+  @ArrayMinSize(1)
+  @IsArray()
+  contactIds!: string[];
+}
+
+/** `erased`: the contact was erased now; `absent`: no such contact (already erased, or never existed): nothing left to erase. */
+export type ContactErasureOutcome = 'erased' | 'absent';
+
+export interface ContactErasureResultV1 {
+  readonly results: readonly { readonly contactId: string; readonly outcome: ContactErasureOutcome }[];
+}
