@@ -8,6 +8,8 @@ import { ProfileErasuresConsumer } from './lifecycle/profile-erasures.consumer.j
 import { ProfileMergesConsumer } from './lifecycle/profile-merges.consumer.js';
 import { syncSharedProviders } from './lifecycle/sync-shared.providers.js';
 import { ContactChangesConsumer } from './rematch/contact-changes.consumer.js';
+import { SyncLogController } from './sync-log/sync-log.controller.js';
+import { syncLogProviders } from './sync-log/sync-log.providers.js';
 
 @Module({})
 export class SyncModule {
@@ -30,9 +32,11 @@ export class SyncModule {
           ],
         }),
       ],
+      controllers: [SyncLogController],
       providers: [
         { provide: SyncEnv, useValue: env },
         ...syncSharedProviders,
+        ...syncLogProviders,
         InsightsBridge,
         ContactChangesConsumer,
         ProfileMergesConsumer,

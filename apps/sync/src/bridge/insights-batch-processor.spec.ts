@@ -90,4 +90,73 @@ describe('processInsightsBatch', () => {
     expect([...(recorded[0]?.forget ?? [])].sort()).toEqual([A, B].sort());
     expect(recorded[0]?.links).toEqual([]);
   });
+
+  describe('in upsert mode', () => {
+    const NEW_CONTACT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+    const C = '3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f';
+    function upsertFakes(create: (emails: string[]) => (string | null)[] | Error) {
+      const created: string[][] = [];
+      // The CRM knows ana, and every contact created so far, by id; nobody else.
+      const known = new Set([CONTACT]);
+      const faked = fakes((updates) =>
+        updates.map((update) =>
+          update.email === 'ana@example.com' ? { outcome: 'applied', contactId: CONTACT } : update.contactId && known.has(update.contactId) ? { outcome: 'applied', contactId: update.contactId } : { outcome: 'not_found', contactId: null },
+        ),
+      );
+      faked.deps.createContacts = async ({ contacts }) => {
+        created.push(contacts.map((contact) => contact.email));
+        const ids = create(contacts.map((contact) => contact.email));
+        if (ids instanceof Error) throw ids;
+        for (const id of ids) if (id) known.add(id);
+        return { results: ids.map((contactId, index) => (contactId ? { index, outcome: 'created' as const, contactId } : { index, outcome: 'suppressed' as const, contactId })) };
+      };
+      return { ...faked, created };
+    }
+
+    it('creates the contact of a known customer no contact matched, applies the update to it and links it in the same batch', async () => {
+      const { deps, sent, recorded, created } = upsertFakes(() => [NEW_CONTACT]);
+      await processInsightsBatch([record(A, insights(A, 2, 'ana@example.com')), record(B, insights(B, 7, 'bo@example.com'))], deps);
+      expect(created).toEqual([['bo@example.com']]);
+      expect(sent[1]).toEqual([expect.objectContaining({ contactId: NEW_CONTACT, profileId: B, version: 7 })]);
+      expect(sent[1]?.[0]).not.toHaveProperty('email');
+      expect(recorded[0]?.links).toEqual([
+        { profileId: A, contactId: CONTACT, version: 2 },
+        { profileId: B, contactId: NEW_CONTACT, version: 7 },
+      ]);
+      expect(recorded[0]?.unmatched).toEqual([]);
+    });
+
+    it('creates nothing for a profile that lost its linked contact, carries a CRM contact id, or has no email', async () => {
+      const noEmail = JSON.stringify({ ...JSON.parse(insights(C, 1, 'x@example.com')), identifiers: { userIds: ['u1'], emails: [], crmContactIds: [] } });
+      const carriesId = JSON.stringify({ ...JSON.parse(insights(B, 1, 'bo@example.com')), identifiers: { userIds: [], emails: ['bo@example.com'], crmContactIds: [NEW_CONTACT] } });
+      const gone = '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918';
+      const { deps, recorded, created } = upsertFakes(() => [NEW_CONTACT]);
+      deps.links = async () => new Map([[A, { contactId: gone, lastVersion: 1 }]]);
+      await processInsightsBatch([record(A, insights(A, 2, 'ana2@example.com')), record(B, carriesId), record(C, noEmail)], deps);
+      expect(created).toEqual([]);
+      expect(recorded[0]?.unmatched.map((profile) => profile.profileId).sort()).toEqual([A, B, C].sort());
+      expect(recorded[0]?.unlink).toEqual([A]);
+    });
+
+    it('dead-letters only the snapshot whose contact the CRM refuses to create', async () => {
+      const { deps, recorded, deadLetters } = upsertFakes((emails) => (emails.includes('bad@example.com') ? new PermanentCrmError('CRM refused the batch (400)', 400) : emails.map(() => NEW_CONTACT)));
+      await processInsightsBatch([record(B, insights(B, 1, 'bo@example.com')), record(C, insights(C, 1, 'bad@example.com'))], deps);
+      expect(deadLetters.map((message) => message.key)).toEqual([C]);
+      expect(recorded[0]?.links).toEqual([{ profileId: B, contactId: NEW_CONTACT, version: 1 }]);
+    });
+
+    it('leaves the profile of an erased person unmatched when the CRM suppresses its creation', async () => {
+      const { deps, sent, recorded } = upsertFakes(() => [null]);
+      await processInsightsBatch([record(B, insights(B, 3, 'erased@example.com'))], deps);
+      expect(sent).toHaveLength(1);
+      expect(recorded[0]?.links).toEqual([]);
+      expect(recorded[0]?.unmatched.map((profile) => profile.profileId)).toEqual([B]);
+    });
+
+    it('lets a creation the CRM cannot take now through, so the batch is delivered again', async () => {
+      const { deps, recorded } = upsertFakes(() => new RetryableCrmError('503', 503));
+      await expect(processInsightsBatch([record(B, insights(B, 1, 'bo@example.com'))], deps)).rejects.toBeInstanceOf(RetryableCrmError);
+      expect(recorded).toHaveLength(0);
+    });
+  });
 });

@@ -1,7 +1,8 @@
-import type { EnrichmentBatchResultV1, EnrichmentOutcome, EnrichmentUpdateV1 } from '@cds/contracts';
+import type { ContactCreationBatchV1, ContactCreationResultV1, ContactCreationV1, EnrichmentBatchResultV1, EnrichmentOutcome, EnrichmentUpdateV1 } from '@cds/contracts';
 import { TOPICS } from '@cds/contracts';
 import type { SerializedMessage } from '@cds/kafka';
 import { PermanentCrmError } from '../crm/crm-enrichment.client.js';
+import { addressedTo, contactToCreate } from '../enrichment/contact-creation.js';
 import { clearEnrichmentUpdate, coalesceLatest, insightsToEnrichmentUpdate, type InsightsEntry } from '../enrichment/insights-to-enrichment.js';
 import type { MatchChanges, StoredLink, UnmatchedProfile } from '../matching/match-store.js';
 import type { SyncMetrics } from '../metrics/sync-metrics.js';
@@ -20,6 +21,8 @@ export const DEAD_LETTER_HEADERS = {
 
 export interface InsightsBatchDependencies {
   sendToCrm(batch: { updates: EnrichmentUpdateV1[] }): Promise<EnrichmentBatchResultV1>;
+  /** Upsert mode (`SYNC_MODE=upsert`): create-or-get CRM contacts by email. Absent: update-only, nothing is created. */
+  createContacts?(batch: ContactCreationBatchV1): Promise<ContactCreationResultV1>;
   links(profileIds: readonly string[]): Promise<Map<string, StoredLink>>;
   record(changes: MatchChanges): Promise<void>;
   deadLetter(messages: readonly SerializedMessage[]): Promise<void>;
@@ -38,8 +41,9 @@ interface Planned {
 /**
  * One partition's batch, end to end: decode, keep the newest per profile, send
  * one enrichment batch to the CRM, record the links and the unmatched profiles,
- * dead-letter what cannot be applied. Throws (so nothing is committed) when the
- * CRM, Postgres or Kafka cannot be reached.
+ * dead-letter what cannot be applied. In upsert mode, the known customers the
+ * CRM had no contact for get one created, then their update, in the same batch.
+ * Throws (so nothing is committed) when the CRM, Postgres or Kafka cannot be reached.
  */
 export async function processInsightsBatch(records: readonly RawRecord[], deps: InsightsBatchDependencies): Promise<void> {
   const { entries, invalid } = decodeInsights(records);
@@ -61,15 +65,13 @@ export async function processInsightsBatch(records: readonly RawRecord[], deps: 
   }
 
   const refused: RejectedRecord[] = [];
-  for (let start = 0; start < planned.length; start += CRM_BATCH_LIMIT) {
-    const chunk = planned.slice(start, start + CRM_BATCH_LIMIT);
-    const outcomes = await sendChunk(chunk, deps, refused);
-    for (const [position, item] of chunk.entries()) {
-      const outcome = outcomes[position];
-      if (!outcome) continue;
-      settle(item, outcome, changes, deps.metrics);
-    }
-  }
+  const toCreate: ToCreate[] = [];
+  await sendUpdates(planned, deps, refused, (item, outcome) => {
+    const creation = contactToCreate(deps.createContacts !== undefined, item.update, outcome.outcome, item.linked);
+    if (creation) toCreate.push({ ...item, creation });
+    else settle(item, outcome, changes, deps.metrics);
+  });
+  if (toCreate.length > 0) await createAndApply(toCreate, deps, refused, changes);
 
   const deadLetters = [...invalid.map((rejected) => ({ ...rejected, kind: 'invalid' })), ...refused.map((rejected) => ({ ...rejected, kind: 'refused' }))];
   if (deadLetters.length > 0) {
@@ -80,14 +82,51 @@ export async function processInsightsBatch(records: readonly RawRecord[], deps: 
 }
 
 type Outcome = { readonly outcome: EnrichmentOutcome; readonly contactId: string | null };
+type ToCreate = Planned & { readonly creation: ContactCreationV1 };
+
+/** Sends the updates in CRM-sized chunks and hands each answered one to `onOutcome`. */
+async function sendUpdates(items: readonly Planned[], deps: InsightsBatchDependencies, refused: RejectedRecord[], onOutcome: (item: Planned, outcome: Outcome) => void): Promise<void> {
+  for (let start = 0; start < items.length; start += CRM_BATCH_LIMIT) {
+    const chunk = items.slice(start, start + CRM_BATCH_LIMIT);
+    const outcomes = await sendNarrowing(chunk, async (part) => (await deps.sendToCrm({ updates: part.map((item) => item.update) })).results, refused);
+    for (const [position, item] of chunk.entries()) {
+      const outcome = outcomes[position];
+      if (outcome) onOutcome(item, outcome);
+    }
+  }
+}
 
 /**
- * Sends one chunk. A permanent refusal of several updates is narrowed down by
+ * Upsert: create-or-get the contacts by email, then send each update to its
+ * contact by id and settle it as any other. A redelivered batch finds the
+ * contacts the first attempt created (the CRM is idempotent by email).
+ * The CRM creates none for the email of a contact erased on request.
+ */
+async function createAndApply(items: readonly ToCreate[], deps: InsightsBatchDependencies, refused: RejectedRecord[], changes: MutableChanges): Promise<void> {
+  const { createContacts } = deps;
+  if (!createContacts) return;
+  const retargeted: Planned[] = [];
+  for (let start = 0; start < items.length; start += CRM_BATCH_LIMIT) {
+    const chunk = items.slice(start, start + CRM_BATCH_LIMIT);
+    const created = await sendNarrowing(chunk, async (part) => (await createContacts({ contacts: part.map((item) => item.creation) })).results, refused);
+    for (const [position, item] of chunk.entries()) {
+      const result = created[position];
+      if (!result) continue;
+      // Suppressed: the person's contact was erased on request; the profile waits unmatched until its tombstone.
+      if (result.contactId === null) settle(item, { outcome: 'not_found', contactId: null }, changes, deps.metrics);
+      else retargeted.push({ entry: item.entry, linked: item.linked, update: addressedTo(item.update, result.contactId) });
+    }
+  }
+  await sendUpdates(retargeted, deps, refused, (item, outcome) => settle(item, outcome, changes, deps.metrics));
+}
+
+/**
+ * Sends one chunk. A permanent refusal of several items is narrowed down by
  * sending them one at a time, so only the refused ones are dead-lettered.
  */
-async function sendChunk(chunk: readonly Planned[], deps: InsightsBatchDependencies, refused: RejectedRecord[]): Promise<(Outcome | undefined)[]> {
+async function sendNarrowing<T extends Planned, R>(chunk: readonly T[], send: (part: readonly T[]) => Promise<readonly R[]>, refused: RejectedRecord[]): Promise<(R | undefined)[]> {
   try {
-    return [...(await deps.sendToCrm({ updates: chunk.map((item) => item.update) })).results];
+    return [...(await send(chunk))];
   } catch (error) {
     if (!(error instanceof PermanentCrmError)) throw error;
     const [only] = chunk;
@@ -95,8 +134,8 @@ async function sendChunk(chunk: readonly Planned[], deps: InsightsBatchDependenc
       refused.push({ record: only.entry.record, reason: error.message });
       return [undefined];
     }
-    const outcomes: (Outcome | undefined)[] = [];
-    for (const item of chunk) outcomes.push((await sendChunk([item], deps, refused))[0]);
+    const outcomes: (R | undefined)[] = [];
+    for (const item of chunk) outcomes.push((await sendNarrowing([item], send, refused))[0]);
     return outcomes;
   }
 }

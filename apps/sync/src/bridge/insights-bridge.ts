@@ -4,10 +4,14 @@ import { TOPICS } from '@cds/contracts';
 import type { MessageProducer } from '@cds/kafka';
 import { JsonLogger, KAFKA_CLIENT, MESSAGE_PRODUCER } from '@cds/service-kit';
 import { SyncEnv } from '../config/sync-env.js';
+import { CrmContactsClient } from '../crm/crm-contacts.client.js';
 import { CrmEnrichmentClient } from '../crm/crm-enrichment.client.js';
 import { MatchStore } from '../matching/match-store.js';
 import { SyncMetrics } from '../metrics/sync-metrics.js';
-import { processInsightsBatch } from './insights-batch-processor.js';
+import { loggedInsightsDependencies } from '../sync-log/insights-log.js';
+import type { SyncLogEntry } from '../sync-log/sync-log-entry.js';
+import { SyncLog } from '../sync-log/sync-log.js';
+import { processInsightsBatch, type InsightsBatchDependencies } from './insights-batch-processor.js';
 import { KafkajsPartitionBatchConsumer, type PartitionBatchConsumer } from './partition-batch-consumer.js';
 
 export const INSIGHTS_GROUP_ID = 'sync-insights';
@@ -16,6 +20,7 @@ export const INSIGHTS_GROUP_ID = 'sync-insights';
 @Injectable()
 export class InsightsBridge implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: PartitionBatchConsumer;
+  private readonly upsert: boolean;
 
   constructor(
     env: SyncEnv,
@@ -25,8 +30,10 @@ export class InsightsBridge implements OnApplicationBootstrap, BeforeApplication
     private readonly store: MatchStore,
     private readonly metrics: SyncMetrics,
     private readonly logger: JsonLogger,
+    private readonly syncLog: SyncLog,
+    private readonly contacts: CrmContactsClient,
   ) {
-    if (env.SYNC_MODE !== 'update-only') throw new Error(`SYNC_MODE=${env.SYNC_MODE} is not implemented yet; use update-only`);
+    this.upsert = env.SYNC_MODE === 'upsert';
     this.consumer = new KafkajsPartitionBatchConsumer(kafka, env.KAFKA_TOPIC_PREFIX, logger);
   }
 
@@ -37,14 +44,20 @@ export class InsightsBridge implements OnApplicationBootstrap, BeforeApplication
       fromBeginning: true,
       concurrency: 3,
       onLag: (topic, partition, lag) => this.metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
-      onBatch: (records) =>
-        processInsightsBatch(records, {
+      onBatch: async (records) => {
+        const logged: SyncLogEntry[] = [];
+        const deps: InsightsBatchDependencies = {
           sendToCrm: (batch) => this.crm.send(batch),
+          createContacts: this.upsert ? (batch) => this.contacts.create(batch) : undefined,
           links: (profileIds) => this.store.links(profileIds),
           record: (changes) => this.store.record(changes),
           deadLetter: (messages) => this.deadLetter(messages),
           metrics: this.metrics,
-        }),
+        };
+        await processInsightsBatch(records, loggedInsightsDependencies(records, deps, logged));
+        // Only once the batch went through (a failed one is handed over again): buffered, written in the background.
+        this.syncLog.append(logged);
+      },
     });
     this.logger.pino.info({ groupId: INSIGHTS_GROUP_ID }, 'insights bridge consuming');
   }

@@ -1,7 +1,7 @@
-import type { EnrichmentUpdateV1 } from '@cds/contracts';
+import type { ContactErasureRequestV1, EnrichmentUpdateV1 } from '@cds/contracts';
 import type { StoredLink } from '../matching/match-store.js';
 import { handleErasure } from './erasure-handler.js';
-import { planErasure, planMerge } from './lifecycle-decisions.js';
+import { contactsToErase, planErasure, planMerge } from './lifecycle-decisions.js';
 
 const SURVIVOR = '0b8c8f5e-8f3a-4c1e-9a53-1d5c8f0e2a11';
 const M1 = '2d3e4f50-6a7b-4c8d-9e0f-1a2b3c4d5e6f';
@@ -45,7 +45,24 @@ describe('planErasure', () => {
   });
 });
 
+describe('contactsToErase', () => {
+  it('erases each linked contact once, and the contacts the erasure names by CRM contact id', () => {
+    expect(contactsToErase([SURVIVOR, M1, M2], links([[SURVIVOR, X, 3], [M1, X, 7]]), [Y.toUpperCase(), X])).toEqual([X, Y]);
+  });
+
+  it('erases nothing when nothing is linked or named', () => {
+    expect(contactsToErase([SURVIVOR], links([]), [])).toEqual([]);
+  });
+});
+
 describe('handleErasure', () => {
+  const ERASURE_ID = '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e';
+  const erasure = (mergedProfileIds: string[], crmContactIds: string[] = []) => ({
+    erasureId: ERASURE_ID,
+    profileId: SURVIVOR,
+    mergedProfileIds,
+    identifiers: { userIds: [], emails: ['dee@example.com'], crmContactIds },
+  });
   function fakes(stored: Map<string, StoredLink>, crm: () => Promise<void> = async () => undefined) {
     const sent: EnrichmentUpdateV1[][] = [];
     const forgotten: string[][] = [];
@@ -66,8 +83,8 @@ describe('handleErasure', () => {
 
   it('clears the contact, then forgets the erased and merged profiles; a redelivery sends nothing', async () => {
     const { deps, sent, forgotten } = fakes(links([[SURVIVOR, X, 5]]));
-    await handleErasure({ profileId: SURVIVOR, mergedProfileIds: [M1] }, deps);
-    await handleErasure({ profileId: SURVIVOR, mergedProfileIds: [M1] }, deps);
+    await handleErasure(erasure([M1]), deps);
+    await handleErasure(erasure([M1]), deps);
     expect(sent).toEqual([[{ contactId: X, profileId: SURVIVOR, version: 6, enrichment: null }]]);
     expect(forgotten).toEqual([
       [SURVIVOR, M1],
@@ -79,7 +96,44 @@ describe('handleErasure', () => {
     const { deps, forgotten } = fakes(links([[SURVIVOR, X, 5]]), async () => {
       throw new Error('CRM unreachable');
     });
-    await expect(handleErasure({ profileId: SURVIVOR, mergedProfileIds: [] }, deps)).rejects.toThrow('CRM unreachable');
+    await expect(handleErasure(erasure([]), deps)).rejects.toThrow('CRM unreachable');
     expect(forgotten).toEqual([]);
+  });
+
+  describe('with delete-contact', () => {
+    function erasing(stored: Map<string, StoredLink>, crm: () => Promise<void> = async () => undefined) {
+      const faked = fakes(stored);
+      const erasures: ContactErasureRequestV1[] = [];
+      const gone = new Set<string>();
+      const deps = {
+        ...faked.deps,
+        eraseContacts: async (request: ContactErasureRequestV1) => {
+          await crm();
+          erasures.push(request);
+          const results = request.contactIds.map((contactId) => ({ contactId, outcome: gone.has(contactId) ? ('absent' as const) : ('erased' as const) }));
+          for (const id of request.contactIds) gone.add(id);
+          return { results };
+        },
+      };
+      return { ...faked, deps, erasures };
+    }
+
+    it('erases the linked and named contacts under the erasure id instead of clearing them, then forgets the profiles', async () => {
+      const { deps, sent, forgotten, erasures } = erasing(links([[SURVIVOR, X, 5]]));
+      expect(await handleErasure(erasure([M1], [Y]), deps)).toEqual({ cleared: 0, erased: 2 });
+      expect(erasures).toEqual([{ requestId: ERASURE_ID, contactIds: [X, Y] }]);
+      expect(sent).toEqual([]);
+      expect(forgotten).toEqual([[SURVIVOR, M1]]);
+      // Redelivered: the link is gone, the named contact is already erased: a success that erases nothing more.
+      expect(await handleErasure(erasure([M1], [Y]), deps)).toEqual({ cleared: 0, erased: 0 });
+    });
+
+    it('forgets nothing when the CRM cannot erase now, so the erasure comes again', async () => {
+      const { deps, forgotten } = erasing(links([[SURVIVOR, X, 5]]), async () => {
+        throw new Error('CRM unreachable');
+      });
+      await expect(handleErasure(erasure([]), deps)).rejects.toThrow('CRM unreachable');
+      expect(forgotten).toEqual([]);
+    });
   });
 });

@@ -38,3 +38,20 @@ export function planErasure(profileIds: readonly string[], links: ReadonlyMap<st
   }
   return [...byContact].map(([contactId, { profileId, lastVersion }]) => clearEnrichmentUpdate(profileId, contactId, lastVersion));
 }
+
+/**
+ * `SYNC_ERASURE_ACTION=delete-contact`: the contacts an erasure deletes in the
+ * CRM, once each: those linked to the erased profile or a profile merged into
+ * it, and those the erasure's identifiers name by CRM contact id (the same
+ * person, as the CDP resolved it). The latter matter when the profile's insights
+ * tombstone was applied first: it removes the link, not the person.
+ */
+export function contactsToErase(profileIds: readonly string[], links: ReadonlyMap<string, StoredLink>, carriedCrmContactIds: readonly string[]): string[] {
+  const contactIds = new Set<string>();
+  for (const profileId of new Set(profileIds)) {
+    const link = links.get(profileId);
+    if (link) contactIds.add(link.contactId.toLowerCase());
+  }
+  for (const id of carriedCrmContactIds) contactIds.add(id.toLowerCase());
+  return [...contactIds];
+}

@@ -1,8 +1,10 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageContract } from '@cds/contracts';
 import type { ConsumedMessage, MessageConsumer, MessageProducer } from '@cds/kafka';
 import type { JsonLogger, MessageConsumerFactory } from '@cds/service-kit';
 import { PermanentCrmError } from '../crm/crm-enrichment.client.js';
+import { lifecycleDeadLetterEntry, lifecycleLogEntry } from '../sync-log/lifecycle-log.js';
+import { SyncLog } from '../sync-log/sync-log.js';
 import { deadLetter, deadLetterInvalid, type LifecycleMetrics } from './sync-shared.providers.js';
 
 /** What a per-message consumer of the bridge does with one message: the outcome it reports, or a refusal. */
@@ -26,6 +28,11 @@ export interface MessageHandling<T extends object> {
 export class MessageHandlerConsumer<T extends object> implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: MessageConsumer;
 
+  // A property, not a constructor parameter: the subclasses' constructors stay as they are.
+  @Optional()
+  @Inject(SyncLog)
+  private readonly syncLog: SyncLog | undefined;
+
   constructor(
     consumerFactory: MessageConsumerFactory,
     private readonly producer: MessageProducer,
@@ -43,9 +50,14 @@ export class MessageHandlerConsumer<T extends object> implements OnApplicationBo
       contract: this.handling.contract,
       fromBeginning: true,
       concurrency: 3,
-      onMessage: async (message) => this.metrics.handled.inc({ group: groupId, outcome: await this.handle(message) }),
+      onMessage: async (message) => {
+        const outcome = await this.handle(message);
+        this.metrics.handled.inc({ group: groupId, outcome });
+        const entry = lifecycleLogEntry(this.handling.contract.topic.name, message, outcome);
+        if (entry) this.syncLog?.append([entry]);
+      },
       onInvalid: async (message) => {
-        await deadLetterInvalid(this.producer, this.logger, message);
+        this.syncLog?.append([lifecycleDeadLetterEntry(this.handling.contract.topic.name, await deadLetterInvalid(this.producer, this.logger, message))]);
         this.metrics.handled.inc({ group: groupId, outcome: 'invalid' });
       },
     });
@@ -62,7 +74,7 @@ export class MessageHandlerConsumer<T extends object> implements OnApplicationBo
     } catch (error) {
       if (!(error instanceof PermanentCrmError) || !this.handling.onRefused) throw error;
       const { value, reason } = this.handling.onRefused(message, error);
-      await deadLetter(this.producer, this.logger, message, value, reason);
+      this.syncLog?.append([lifecycleDeadLetterEntry(this.handling.contract.topic.name, await deadLetter(this.producer, this.logger, message, value, reason))]);
       return 'refused';
     }
   }
