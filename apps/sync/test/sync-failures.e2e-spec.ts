@@ -1,21 +1,16 @@
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
-import pg from 'pg';
 import { parseContractValue, profileInsightsV1, TOPICS, type ProfileInsightsV1 } from '@cds/contracts';
-import { createKafkajsClient, KafkajsMessageProducer } from '@cds/kafka';
-import { findFreePort, startServiceProcess, stopServiceProcess, waitUntilHealthy, type ServiceProcess } from '@cds/local-infra';
-import { createIsolatedDatabase, eventually, testInfrastructure, uniqueTopicPrefix, type IsolatedDatabase } from '@cds/testing';
+import { stopServiceProcess } from '@cds/local-infra';
+import { eventually } from '@cds/testing';
+import { insightsSnapshot } from './cdp-messages.js';
+import { metric } from './http.js';
+import { SyncStack, type SyncProcess } from './sync-stack.js';
 
 // Failure cases of the bridge on a real Postgres and Kafka, with the CRM and the
 // sync run as their built services (`npx tsc -b tsconfig.build.json`) so they can
 // be stopped, killed and restarted like in production. Insights are published
 // straight to the topic (no CDP): each profile's versions go out in order, as the
 // CDP's outbox relay sends them, and the CRM's database is the judge.
-const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
-const CRM_ADMIN = 'test-sync-failures-admin-01';
-const CRM_SYNC = 'test-sync-failures-sync-001';
-const CHILD_LOG_LEVEL = 'error';
 
 interface Tracked {
   readonly contactId: string;
@@ -27,92 +22,25 @@ interface Tracked {
 const ltvOf = (version: number): number => version * 10;
 
 function snapshot(target: Tracked, version: number): ProfileInsightsV1 {
-  return parseContractValue(profileInsightsV1, {
-    schemaVersion: 1,
-    profileId: target.profileId,
-    version,
-    computedAt: new Date().toISOString(),
-    identifiers: { userIds: [], emails: [target.email], crmContactIds: [] },
-    insights: {
-      currency: 'EUR', lifetimeValue: ltvOf(version), unconvertedRevenue: [], orderCount: version, averageOrderValue: 10, firstOrderAt: null, lastOrderAt: null,
-      daysSinceLastOrder: null, lastSeenAt: null, channels: ['web'], topViewedCategory: null, topPurchasedCategory: null, emailOpens30d: 0, emailClicks30d: 0,
-      rfm: null, predictedLifetimeValue: null, probabilityAlive: null, churnRisk: null, purchaseProbability30d: null,
-    },
-    segments: [],
-    consent: [],
-  });
+  return parseContractValue(profileInsightsV1, insightsSnapshot(target.profileId, version, { emails: [target.email] }, { lifetimeValue: ltvOf(version), orderCount: version, averageOrderValue: 10 }));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('sync bridge failures: CRM outage, SIGKILL, rebalance', () => {
-  const databases: IsolatedDatabase[] = [];
-  const processes: ServiceProcess[] = [];
-  let prefix: string;
-  let brokers: string;
-  let crmDb: IsolatedDatabase;
-  let syncDb: IsolatedDatabase;
-  let crm: ServiceProcess;
-  let crmPort: number;
-  let sync: { process: ServiceProcess; url: string };
-  let crmSql: pg.Client;
-  let producer: KafkajsMessageProducer;
-  let admin: Admin;
-
-  const startCrm = async (): Promise<ServiceProcess> => {
-    const child = startServiceProcess(repoRoot, 'crm', {
-      PORT: String(crmPort),
-      LOG_LEVEL: CHILD_LOG_LEVEL,
-      DATABASE_URL: crmDb.url,
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC_PREFIX: `${prefix}crm.`,
-      CRM_ADMIN_API_KEY: CRM_ADMIN,
-      CRM_SYNC_API_KEY: CRM_SYNC,
-    });
-    processes.push(child);
-    await waitUntilHealthy(child, crmPort, 45_000);
-    return child;
-  };
-
-  /** One sync instance, as deployed: same database, same group, same topic prefix as any other instance. */
-  const startSync = async (): Promise<{ process: ServiceProcess; url: string }> => {
-    const port = await findFreePort();
-    const child = startServiceProcess(repoRoot, 'sync', {
-      PORT: String(port),
-      LOG_LEVEL: CHILD_LOG_LEVEL,
-      DATABASE_URL: syncDb.url,
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC_PREFIX: prefix,
-      CRM_URL: `http://127.0.0.1:${crmPort}`,
-      CRM_SYNC_API_KEY: CRM_SYNC,
-    });
-    processes.push(child);
-    await waitUntilHealthy(child, port, 45_000);
-    return { process: child, url: `http://127.0.0.1:${port}` };
-  };
-
-  /** Sum of a Prometheus series of one sync instance, optionally only the lines with `label`. */
-  const metric = async (url: string, name: string, label = ''): Promise<number> => {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    let sum = 0;
-    for (const line of text.split('\n')) {
-      const [series, value] = line.split(' ');
-      if (!series || series.startsWith('#')) continue;
-      if ((series === name || series.startsWith(`${name}{`)) && series.includes(label)) sum += Number(value);
-    }
-    return sum;
-  };
+  let stack: SyncStack;
+  let sync: SyncProcess;
 
   /** `count` live contacts written straight into the CRM database, each with the CDP profile that will describe it. */
   const seedContacts = async (label: string, count: number): Promise<Tracked[]> => {
-    const { rows } = await crmSql.query<{ id: string; email: string }>(
+    const { rows } = await stack.crmSql.query<{ id: string; email: string }>(
       `INSERT INTO contacts (first_name, last_name, email) SELECT 'First' || n, $1::text, $1::text || '-' || n || '@failures.example' FROM generate_series(1, $2::int) AS n RETURNING id, email`,
       [label, count],
     );
     return rows.map((row) => ({ contactId: row.id, email: row.email, profileId: randomUUID() }));
   };
 
-  const publishVersion = (targets: readonly Tracked[], version: number): Promise<void> => producer.publish(profileInsightsV1, targets.map((target) => snapshot(target, version)));
+  const publishVersion = (targets: readonly Tracked[], version: number): Promise<void> => stack.kafka.publish(profileInsightsV1, targets.map((target) => snapshot(target, version)));
 
   /** Publishes version after version of every target until stopped, like a busy CDP; resolves with the last version published. */
   const startStream = (targets: readonly Tracked[], paceMs: number): { readonly published: () => number; stop(): Promise<number> } => {
@@ -136,7 +64,7 @@ describe('sync bridge failures: CRM outage, SIGKILL, rebalance', () => {
   };
 
   const versions = async (targets: readonly Tracked[]): Promise<Map<string, { version: number; ltv: number | null }>> => {
-    const { rows } = await crmSql.query<{ id: string; enrichment_version: string; ltv: number | null }>(
+    const { rows } = await stack.crmSql.query<{ id: string; enrichment_version: string; ltv: number | null }>(
       `SELECT id, enrichment_version, (enrichment ->> 'lifetimeValue')::float8 AS ltv FROM contacts WHERE id = ANY($1::uuid[])`,
       [targets.map((target) => target.contactId)],
     );
@@ -166,11 +94,11 @@ describe('sync bridge failures: CRM outage, SIGKILL, rebalance', () => {
    * value. A duplicate (a redelivery applied twice) or a stale overwrite breaks it.
    */
   const expectCleanTimelines = async (targets: readonly Tracked[], finalVersion: number): Promise<number> => {
-    const { rows } = await crmSql.query<{ contact_id: string; summary: string; version: string }>(
+    const { rows } = await stack.crmSql.query<{ contact_id: string; summary: string; version: string }>(
       `SELECT contact_id, summary, detail ->> 'version' AS version FROM contact_timeline WHERE kind = 'insight' AND contact_id = ANY($1::uuid[]) ORDER BY contact_id, id`,
       [targets.map((target) => target.contactId)],
     );
-    const duplicates = await crmSql.query(
+    const duplicates = await stack.crmSql.query(
       `SELECT contact_id, detail ->> 'version' AS version, count(*) FROM contact_timeline WHERE kind = 'insight' AND contact_id = ANY($1::uuid[]) GROUP BY 1, 2 HAVING count(*) > 1`,
       [targets.map((target) => target.contactId)],
     );
@@ -194,48 +122,28 @@ describe('sync bridge failures: CRM outage, SIGKILL, rebalance', () => {
     return rows.length;
   };
 
-  const deadLetterCount = async (): Promise<number> => {
-    const offsets = await admin.fetchTopicOffsets(`${prefix}${TOPICS.syncDeadLetters.name}`);
-    return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-  };
+  const deadLetterCount = (): Promise<number> => stack.kafka.messageCount(TOPICS.syncDeadLetters.name);
 
   beforeAll(async () => {
-    const infra = testInfrastructure();
-    brokers = infra.kafkaBrokers;
-    prefix = uniqueTopicPrefix('sync-failures');
-    [crmDb, syncDb] = await Promise.all([createIsolatedDatabase('sync_fail_crm'), createIsolatedDatabase('sync_fail_sync')]);
-    databases.push(crmDb, syncDb);
-    crmPort = await findFreePort();
-    crm = await startCrm();
-    // The sync creates the bridge's topics (insights and dead letters) as it starts.
-    sync = await startSync();
-    crmSql = new pg.Client({ connectionString: crmDb.url });
-    await crmSql.connect();
-    const kafka = createKafkajsClient({ brokers: [brokers], clientId: 'sync-failures-e2e', topicPrefix: prefix });
-    producer = new KafkajsMessageProducer(kafka, prefix);
-    await producer.connect();
-    admin = kafka.admin();
-    await admin.connect();
+    // The CRM on topics of its own; the sync processes create the bridge's topics (insights and dead letters) as they start.
+    stack = await SyncStack.start('sync_fail', { crmTopics: 'own', sync: 'later', childLogLevel: 'error' });
+    sync = await stack.startSyncProcess();
   }, 120_000);
 
   afterAll(async () => {
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await crmSql?.end();
-    await Promise.all(processes.map((child) => stopServiceProcess(child)));
-    await Promise.all(databases.map((database) => database.drop()));
+    await stack?.stop();
   }, 60_000);
 
   it('drains the backlog once the CRM is back after an outage under load, to the newest version, nothing lost or dead-lettered', async () => {
     const targets = await seedContacts('outage', 150);
-    await stopServiceProcess(crm);
+    await stack.stopCrm();
     const failuresBefore = await metric(sync.url, 'sync_crm_request_duration_seconds_count', 'outcome="error"');
     for (const version of [1, 2, 3]) await publishVersion(targets, version); // 450 snapshots while the CRM is down
     await eventually(async () => (await metric(sync.url, 'sync_crm_request_duration_seconds_count', 'outcome="error"')) > failuresBefore, 'the sync to find the CRM unreachable');
     await sleep(4000);
     expect(await appliedCount(targets, 1)).toBe(0);
 
-    crm = await startCrm(); // same port, same database
+    await stack.startCrm(); // same port, same database
     const back = Date.now();
     await expectAllAt(targets, 3, 45_000);
     console.info(`outage: backlog of 450 snapshots applied ${((Date.now() - back) / 1000).toFixed(1)} s after the CRM was back`);
@@ -253,7 +161,7 @@ describe('sync bridge failures: CRM outage, SIGKILL, rebalance', () => {
     expect(await sync.process.exited).toBe('SIGKILL');
     const killedAt = stream.published();
     const restarted = Date.now();
-    sync = await startSync();
+    sync = await stack.startSyncProcess();
     const restartSeconds = (Date.now() - restarted) / 1000;
     // A few more versions after the restart, then the stream ends.
     await eventually(() => stream.published() >= killedAt + 3, 'the stream to go on', 20_000);
@@ -270,7 +178,7 @@ describe('sync bridge failures: CRM outage, SIGKILL, rebalance', () => {
     const stream = startStream(targets, 300);
     await eventually(async () => (await appliedCount(targets, 1)) > 0, 'the first instance to be applying the stream', 30_000);
     const first = sync;
-    const second = await startSync(); // the group rebalances over the two
+    const second = await stack.startSyncProcess(); // the group rebalances over the two
     await eventually(() => metric(second.url, 'sync_enrichment_applied_total'), 'the second instance to apply some of the stream', 30_000);
     await stopServiceProcess(first.process); // and again over the one left
     sync = second;

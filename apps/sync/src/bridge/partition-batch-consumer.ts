@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { prefixedTopic, type TopicDefinition } from '@cds/contracts';
 import { decodeHeaders } from '@cds/kafka';
 import type { JsonLogger } from '@cds/service-kit';
@@ -12,6 +12,18 @@ export interface RawRecord {
   readonly key: string | null;
   readonly value: string | null;
   readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A message of a fetched kafkajs batch as a RawRecord of that batch's topic and partition. */
+export function rawRecordOf(batch: Pick<Batch, 'topic' | 'partition'>, message: KafkaMessage): RawRecord {
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers: decodeHeaders(message.headers),
+  };
 }
 
 export interface PartitionBatchSubscription {
@@ -78,14 +90,7 @@ export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
   private async handle(consumer: Consumer, subscription: PartitionBatchSubscription, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
-    const records: RawRecord[] = batch.messages.map((message) => ({
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: message.offset,
-      key: message.key?.toString() ?? null,
-      value: message.value?.toString() ?? null,
-      headers: decodeHeaders(message.headers),
-    }));
+    const records = batch.messages.map((message) => rawRecordOf(batch, message));
     try {
       await subscription.onBatch(records);
     } catch (error) {

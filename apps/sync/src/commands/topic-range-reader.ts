@@ -1,6 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { decodeHeaders } from '@cds/kafka';
-import type { RawRecord } from '../bridge/partition-batch-consumer.js';
+import { rawRecordOf, type RawRecord } from '../bridge/partition-batch-consumer.js';
 
 export interface TopicRangeOptions {
   /** The full (prefixed) topic name. */
@@ -49,14 +48,7 @@ async function consumeUntilEnd(kafka: Kafka, options: TopicRangeOptions, endOffs
         const list: RawRecord[] = [];
         for (const message of batch.messages) {
           if (Number(message.offset) >= end) break;
-          list.push({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? null,
-            headers: decodeHeaders(message.headers),
-          });
+          list.push(rawRecordOf(batch, message));
         }
         onRecords(list);
         lastProgress = Date.now();

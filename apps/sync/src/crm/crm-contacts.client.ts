@@ -1,5 +1,5 @@
 import type { ContactCreationBatchV1, ContactCreationResultV1, ContactErasureRequestV1, ContactErasureResultV1 } from '@cds/contracts';
-import { CrmEndpoint, RetryableCrmError, type CrmClientOptions } from './crm-request.js';
+import { CrmEndpoint, parseItemResults, RetryableCrmError, type CrmClientOptions } from './crm-request.js';
 
 /** `POST /internal/v1/contacts` (create-or-get by email, upsert mode) and `POST /internal/v1/contacts/erase` on the CRM, with the sync key. */
 export class CrmContactsClient {
@@ -22,17 +22,12 @@ export class CrmContactsClient {
 
 /** One result per contact, in order, naming the contact unless the email was erased: anything else is a CRM fault, retried. */
 export function parseCreationResults(body: unknown, expected: number): ContactCreationResultV1 {
-  const results = (body as { results?: unknown } | null)?.results;
-  const valid =
-    Array.isArray(results) &&
-    results.length === expected &&
-    results.every(
-      (result: { index?: unknown; outcome?: unknown; contactId?: unknown }, position) =>
-        result.index === position &&
-        (((result.outcome === 'created' || result.outcome === 'existing') && typeof result.contactId === 'string') || (result.outcome === 'suppressed' && result.contactId === null)),
-    );
-  if (!valid) throw new RetryableCrmError(`CRM answered 2xx without one result per requested contact (expected ${expected})`);
-  return body as ContactCreationResultV1;
+  return parseItemResults(
+    body,
+    expected,
+    'requested contact',
+    (result) => ((result.outcome === 'created' || result.outcome === 'existing') && typeof result.contactId === 'string') || (result.outcome === 'suppressed' && result.contactId === null),
+  );
 }
 
 /** Every requested contact erased or absent: anything else is a CRM fault, retried (an erasure must not be taken as done on a guess). */

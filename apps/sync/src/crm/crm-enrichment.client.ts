@@ -1,5 +1,5 @@
 import type { EnrichmentBatchResultV1, EnrichmentBatchV1 } from '@cds/contracts';
-import { CrmEndpoint, RetryableCrmError, type CrmClientOptions } from './crm-request.js';
+import { CrmEndpoint, parseItemResults, type CrmClientOptions } from './crm-request.js';
 
 export { classifyCrmStatus, PermanentCrmError, RetryableCrmError, type CrmAnswerClass } from './crm-request.js';
 export type CrmEnrichmentClientOptions = CrmClientOptions;
@@ -19,14 +19,5 @@ export class CrmEnrichmentClient {
 
 /** A 2xx whose body is not one result per update is a CRM fault: retried, never guessed at. */
 export function parseResults(body: unknown, expected: number): EnrichmentBatchResultV1 {
-  const results = (body as { results?: unknown } | null)?.results;
-  const valid =
-    Array.isArray(results) &&
-    results.length === expected &&
-    results.every(
-      (result: { index?: unknown; outcome?: unknown; contactId?: unknown }, position) =>
-        result.index === position && ['applied', 'stale', 'not_found'].includes(result.outcome as string) && (result.contactId === null || typeof result.contactId === 'string'),
-    );
-  if (!valid) throw new RetryableCrmError(`CRM answered 2xx without one result per update (expected ${expected})`);
-  return body as EnrichmentBatchResultV1;
+  return parseItemResults(body, expected, 'update', (result) => ['applied', 'stale', 'not_found'].includes(result.outcome as string) && (result.contactId === null || typeof result.contactId === 'string'));
 }

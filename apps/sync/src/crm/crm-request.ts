@@ -16,6 +16,27 @@ export class PermanentCrmError extends Error {
 
 export type CrmAnswerClass = 'ok' | 'retryable' | 'permanent';
 
+/** One item's result in a batch endpoint's answer, as received (not yet checked). */
+export interface CrmItemResult {
+  readonly index?: unknown;
+  readonly outcome?: unknown;
+  readonly contactId?: unknown;
+}
+
+/**
+ * A batch endpoint's 2xx answer: one result per item, `index` = the item's position, each passing the endpoint's own
+ * outcome check. Anything else is a CRM fault, retried, never guessed at.
+ */
+export function parseItemResults<T>(body: unknown, expected: number, item: string, validOutcome: (result: CrmItemResult) => boolean): T {
+  const results = (body as { results?: unknown } | null)?.results;
+  const valid =
+    Array.isArray(results) &&
+    results.length === expected &&
+    results.every((result: CrmItemResult | null, position) => typeof result === 'object' && result !== null && result.index === position && validOutcome(result));
+  if (!valid) throw new RetryableCrmError(`CRM answered 2xx without one result per ${item} (expected ${expected})`);
+  return body as T;
+}
+
 /**
  * 2xx is an answer. 408/429 and 5xx say "not now". 401, 403 and 404 say the
  * bridge is misconfigured (wrong key or CRM_URL), not that the data is bad: they
