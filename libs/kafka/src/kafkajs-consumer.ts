@@ -1,7 +1,11 @@
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ContractViolationError, contractLabel, parseContractValue, prefixedTopic } from '@cds/contracts';
-import type { ConsumerSubscription, MessageConsumer, MessageCoordinates } from './messaging.ports.js';
+import type { BatchConsumerSubscription, ConsumedMessage, ConsumerSubscription, InvalidMessage, MessageConsumer, MessageCoordinates } from './messaging.ports.js';
 import { decodeHeaders } from './message-headers.js';
+
+const DEFAULT_MAX_BATCH_SIZE = 500;
+
+type Decoded<T> = { readonly valid: ConsumedMessage<T> } | { readonly invalid: InvalidMessage };
 
 export class KafkajsMessageConsumer implements MessageConsumer {
   private consumer: Consumer | undefined;
@@ -12,21 +16,14 @@ export class KafkajsMessageConsumer implements MessageConsumer {
   ) {}
 
   async start<T extends object>(subscription: ConsumerSubscription<T>): Promise<void> {
-    if (this.consumer) throw new Error('This consumer is already started');
-    const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}${subscription.groupId}`, allowAutoTopicCreation: false });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [prefixedTopic(subscription.contract.topic, this.topicPrefix).name],
-      fromBeginning: subscription.fromBeginning ?? false,
-    });
     // kafkajs commits an offset only after eachMessage resolves: a handler that
     // throws leaves the message to be delivered again (at-least-once).
-    await consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: subscription.concurrency ?? 1,
-      eachMessage: (payload) => this.dispatch(subscription, payload),
-    });
+    await this.run(subscription, { eachMessage: (payload) => this.dispatch(subscription, payload) });
+  }
+
+  async startBatches<T extends object>(subscription: BatchConsumerSubscription<T>): Promise<void> {
+    // Offsets are resolved by hand, each only after the chunk holding it was handled.
+    await this.run(subscription, { eachBatchAutoResolve: false, eachBatch: (payload) => this.dispatchBatch(subscription, payload) });
   }
 
   async stop(): Promise<void> {
@@ -35,25 +32,58 @@ export class KafkajsMessageConsumer implements MessageConsumer {
     await consumer?.disconnect();
   }
 
+  private async run<T extends object>(subscription: Omit<ConsumerSubscription<T>, 'onMessage'>, handler: Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve'>): Promise<void> {
+    if (this.consumer) throw new Error('This consumer is already started');
+    const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}${subscription.groupId}`, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [prefixedTopic(subscription.contract.topic, this.topicPrefix).name],
+      fromBeginning: subscription.fromBeginning ?? false,
+    });
+    await consumer.run({ autoCommit: true, partitionsConsumedConcurrently: subscription.concurrency ?? 1, ...handler });
+  }
+
   private async dispatch<T extends object>(subscription: ConsumerSubscription<T>, payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    const coordinates: MessageCoordinates = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key?.toString() ?? null,
-      headers: decodeHeaders(message.headers),
-    };
-    const rawValue = message.value?.toString() ?? null;
-    let value: T;
-    try {
-      value = parseContractValue(subscription.contract, parseJson(subscription.contract, rawValue));
-    } catch (error) {
-      if (!(error instanceof ContractViolationError)) throw error;
-      await subscription.onInvalid({ ...coordinates, rawValue, error });
-      return;
+    const decoded = decode(subscription, payload.topic, payload.partition, payload.message);
+    if ('invalid' in decoded) await subscription.onInvalid(decoded.invalid);
+    else await subscription.onMessage(decoded.valid);
+  }
+
+  private async dispatchBatch<T extends object>(subscription: BatchConsumerSubscription<T>, payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const size = subscription.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(start, start + size);
+      const valid: ConsumedMessage<T>[] = [];
+      for (const message of chunk) {
+        const decoded = decode(subscription, batch.topic, batch.partition, message);
+        if ('invalid' in decoded) await subscription.onInvalid(decoded.invalid);
+        else valid.push(decoded.valid);
+      }
+      if (valid.length > 0) await subscription.onBatch(valid);
+      payload.resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
+      await payload.commitOffsetsIfNecessary();
+      await payload.heartbeat();
     }
-    await subscription.onMessage({ ...coordinates, value });
+  }
+}
+
+function decode<T extends object>(subscription: Pick<ConsumerSubscription<T>, 'contract'>, topic: string, partition: number, message: KafkaMessage): Decoded<T> {
+  const coordinates: MessageCoordinates = {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    headers: decodeHeaders(message.headers),
+  };
+  const rawValue = message.value?.toString() ?? null;
+  try {
+    return { valid: { ...coordinates, value: parseContractValue(subscription.contract, parseJson(subscription.contract, rawValue)) } };
+  } catch (error) {
+    if (!(error instanceof ContractViolationError)) throw error;
+    return { invalid: { ...coordinates, rawValue, error } };
   }
 }
 

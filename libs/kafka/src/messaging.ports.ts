@@ -54,8 +54,20 @@ export interface ConsumerSubscription<T extends object> {
   onInvalid(message: InvalidMessage): Promise<void>;
 }
 
+/**
+ * Batch mode: the valid messages of one partition, in offset order, handed over
+ * together so the handler can apply them in one transaction.
+ */
+export interface BatchConsumerSubscription<T extends object> extends Omit<ConsumerSubscription<T>, 'onMessage'> {
+  /** At most this many messages per call (a fetched batch is split). Default 500. */
+  readonly maxBatchSize?: number;
+  /** Resolving commits every message handed over; throwing commits none of them (they are delivered again). */
+  onBatch(messages: readonly ConsumedMessage<T>[]): Promise<void>;
+}
+
 export interface MessageConsumer {
   start<T extends object>(subscription: ConsumerSubscription<T>): Promise<void>;
+  startBatches<T extends object>(subscription: BatchConsumerSubscription<T>): Promise<void>;
   /** Stops fetching, lets the in-flight message finish, leaves the group. */
   stop(): Promise<void>;
 }

@@ -1,13 +1,17 @@
 /**
  * CDP insights benchmark:
  *  1. the processing cost per event of insights and segment evaluation: the same
- *     kind of events processed with no segment, then with 100 live segments;
+ *     kind of events processed with no segment, then with 100 live segments, by
+ *     one instance that collects and processes them as they are sent; then the
+ *     rate at which a processor-only instance drains a backlog of them (collected
+ *     by a collector-only instance while no processor ran: full batches);
  *  2. the time to back-fill a new segment over a base of profiles (1,000,000 by
  *     default), written straight into the database with their insights.
  *
  *   npm run build && node tools/bench/dist/cdp-insights.bench.js [events per phase] [profiles to back-fill]
  */
 import pg from 'pg';
+import { stopServiceProcess, type ServiceProcess } from '@cds/local-infra';
 import { startBenchEnvironment } from './bench-environment.js';
 
 const EVENTS = Number(process.argv[2] ?? 5000);
@@ -47,27 +51,33 @@ function eventBatch(start: number, size: number, users: number): unknown[] {
 async function main(): Promise<void> {
   console.log('starting Postgres, Kafka and the CDP (built) ...');
   const environment = await startBenchEnvironment('cdp', { CDP_ADMIN_TOKEN: ADMIN_TOKEN });
+  // Where events and admin calls go: the first instance (collector and processor), later a collector-only one.
+  let base = environment.url;
   const client = new pg.Client({ connectionString: environment.databaseUrl });
   await client.connect();
   const admin = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${environment.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as Record<string, unknown>;
+    return (response.status === 204 ? {} : await response.json()) as Record<string, unknown>;
   };
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
   try {
     const { writeKey } = (await admin('POST', '/v1/admin/sources', { name: 'bench', channel: 'web' })) as { writeKey: string };
     const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
     const stored = async (): Promise<number> => Number((await client.query<{ count: string }>('SELECT count(*) FROM events')).rows[0]?.count);
+    const send = async (start: number): Promise<void> => {
+      for (let offset = 0; offset < EVENTS; offset += 100) {
+        const response = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ batch: eventBatch(start + offset, Math.min(100, EVENTS - offset), 1000) }) });
+        if (response.status !== 200) throw new Error(`batch refused: ${response.status} ${await response.text()}`);
+      }
+    };
 
-    /** Sends `EVENTS` events and returns the processing time per event, from the first send to the last one stored. */
+    /** Sends `EVENTS` events to one instance that also processes them; returns the time per event, from the first send to the last one stored. */
     const processingPhase = async (start: number): Promise<number> => {
       const before = await stored();
       const started = performance.now();
-      for (let offset = 0; offset < EVENTS; offset += 100) {
-        const response = await fetch(`${environment.url}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ batch: eventBatch(start + offset, Math.min(100, EVENTS - offset), 1000) }) });
-        if (response.status !== 200) throw new Error(`batch refused: ${response.status} ${await response.text()}`);
-      }
-      while ((await stored()) < before + EVENTS) await new Promise((resolve) => setTimeout(resolve, 200));
+      await send(start);
+      while ((await stored()) < before + EVENTS) await pause(200);
       return (performance.now() - started) / EVENTS;
     };
 
@@ -76,8 +86,32 @@ async function main(): Promise<void> {
     const withoutSegments = await processingPhase(0);
     for (const segment of hundredSegments()) await admin('POST', '/v1/segments', segment);
     // Let the 100 back-fills over the 1,000 profiles finish before measuring.
-    while (((await admin('GET', '/v1/segments')) as unknown as { backfill: { status: string } }[]).some((segment) => segment.backfill.status !== 'done')) await new Promise((resolve) => setTimeout(resolve, 500));
+    while (((await admin('GET', '/v1/segments')) as unknown as { backfill: { status: string } }[]).some((segment) => segment.backfill.status !== 'done')) await pause(500);
     const withSegments = await processingPhase(EVENTS);
+
+    // From here a collector-only instance takes the events, so a backlog builds up while no processor runs.
+    await stopServiceProcess(environment.service);
+    base = `http://127.0.0.1:${(await environment.startInstance({ CDP_ROLES: 'collector' })).port}`;
+    let processor: ServiceProcess | null = null;
+    /**
+     * Collects `EVENTS` events with no processor running, then starts one: returns the time
+     * per event it takes to drain that backlog, from the first event stored to the last (the
+     * instance's start and its joining the consumer group are not counted).
+     */
+    const backlogPhase = async (start: number): Promise<number> => {
+      if (processor) await stopServiceProcess(processor);
+      const before = await stored();
+      await send(start);
+      processor = await environment.startInstance({ CDP_ROLES: 'processor' });
+      let first = await stored();
+      for (; first === before; first = await stored()) await pause(20);
+      const started = performance.now();
+      while ((await stored()) < before + EVENTS) await pause(20);
+      return (performance.now() - started) / (before + EVENTS - first);
+    };
+    const backlogWithSegments = await backlogPhase(20_000_000);
+    for (const segment of (await admin('GET', '/v1/segments')) as unknown as { id: string }[]) await admin('DELETE', `/v1/segments/${segment.id}`);
+    const backlogWithoutSegments = await backlogPhase(30_000_000);
 
     // Back-fill: PROFILES profiles with insights, written straight into the database.
     console.log(`writing ${PROFILES} profiles with insights into the database ...`);
@@ -107,9 +141,13 @@ async function main(): Promise<void> {
 
     console.log('');
     console.log(`CDP insights and segments, ${EVENTS} events per phase over 1,000 customers`);
-    console.log(`  processing with no segment:    ${withoutSegments.toFixed(2)} ms/event (${Math.round(1000 / withoutSegments)} events/s)`);
-    console.log(`  processing with 100 segments:  ${withSegments.toFixed(2)} ms/event (${Math.round(1000 / withSegments)} events/s)`);
+    const rate = (msPerEvent: number): string => `${msPerEvent.toFixed(2)} ms/event (${Math.round(1000 / msPerEvent)} events/s)`;
+    console.log(`  processing with no segment:    ${rate(withoutSegments)}`);
+    console.log(`  processing with 100 segments:  ${rate(withSegments)}`);
     console.log(`  cost of 100 segments:          ${(withSegments - withoutSegments).toFixed(2)} ms/event`);
+    console.log(`  draining a backlog of ${EVENTS} events collected with no processor running (a processor-only instance):`);
+    console.log(`    with no segment:             ${rate(backlogWithoutSegments)}`);
+    console.log(`    with 100 segments:           ${rate(backlogWithSegments)}`);
     console.log(`back-fill of a new segment over ${segment.backfill.total} profiles: ${backfillS.toFixed(1)} s (${Math.round(segment.backfill.total / backfillS)} profiles/s), ${segment.size} members`);
   } finally {
     await client.end();

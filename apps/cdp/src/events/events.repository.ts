@@ -46,6 +46,50 @@ export class EventsRepository {
     return rows.length === 1;
   }
 
+  /**
+   * Stores events in the order given (ids rise with it); an already stored
+   * messageId is skipped. Returns how many were stored.
+   */
+  async insertMany(manager: EntityManager, rows: readonly { event: RawEventV1; profileId: string }[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const column = <T>(pick: (event: RawEventV1) => T): T[] => rows.map((row) => pick(row.event));
+    const json = (value: unknown): string | null => (value ? JSON.stringify(value) : null);
+    const result = (await manager.query(
+      `INSERT INTO events (source_id, message_id, profile_id, type, event, name, user_id, anonymous_id, properties, traits, context, timestamp, received_at)
+       SELECT source_id, message_id, profile_id, type, event, name, user_id, anonymous_id, properties, traits, context, timestamp, received_at
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::timestamptz[], $13::timestamptz[])
+              WITH ORDINALITY AS t(source_id, message_id, profile_id, type, event, name, user_id, anonymous_id, properties, traits, context, timestamp, received_at, n)
+        ORDER BY n
+       ON CONFLICT (source_id, message_id) DO NOTHING RETURNING 1`,
+      [
+        column((event) => event.sourceId),
+        column((event) => event.messageId),
+        rows.map((row) => row.profileId),
+        column((event) => event.type),
+        column((event) => event.event ?? null),
+        column((event) => event.name ?? null),
+        column((event) => event.userId ?? null),
+        column((event) => event.anonymousId ?? null),
+        column((event) => json(event.properties)),
+        column((event) => json(event.traits)),
+        column((event) => json(event.context)),
+        column((event) => event.timestamp),
+        column((event) => event.receivedAt),
+      ],
+    )) as unknown[];
+    return result.length;
+  }
+
+  /** `sourceId:messageId` of the events among these already stored, in one query. */
+  async storedAmong(manager: EntityManager, keys: readonly { sourceId: string; messageId: string }[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = (await manager.query(
+      'SELECT e.source_id, e.message_id FROM events e JOIN unnest($1::uuid[], $2::text[]) AS t(source_id, message_id) USING (source_id, message_id)',
+      [keys.map((key) => key.sourceId), keys.map((key) => key.messageId)],
+    )) as { source_id: string; message_id: string }[];
+    return new Set(rows.map((row) => eventKey(row.source_id, row.message_id)));
+  }
+
   async exists(manager: EntityManager, sourceId: string, messageId: string): Promise<boolean> {
     const rows = (await manager.query('SELECT 1 FROM events WHERE source_id = $1 AND message_id = $2', [sourceId, messageId])) as unknown[];
     return rows.length > 0;
@@ -85,4 +129,9 @@ export class EventsRepository {
     const result = (await manager.query('DELETE FROM events WHERE profile_id = ANY($1::uuid[])', [profileIds])) as [unknown[], number];
     return result[1];
   }
+}
+
+/** Identity of an event for deduplication: a messageId is unique per source. */
+export function eventKey(sourceId: string, messageId: string): string {
+  return `${sourceId}:${messageId}`;
 }

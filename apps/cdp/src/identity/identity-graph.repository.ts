@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { identifierKey, type Identifier, type IdentifierType } from './identifier.js';
+import type { TraitState } from '../profiles/trait-merge.js';
 import type { IdentityConflict, MatchedProfile } from './identity-resolution.js';
+
+/** A profile matched by identifiers, with its traits and consent as stored. */
+export interface OwnerProfile extends MatchedProfile {
+  readonly traits: TraitState;
+  readonly consent: TraitState;
+}
 
 /** Persistence of the identity graph: which profile owns which identifier. */
 @Injectable()
@@ -18,19 +25,24 @@ export class IdentityGraphRepository {
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(key, n) ORDER BY n', [keys]);
   }
 
-  /** Live profiles owning any of the identifiers, row-locked, with all their identifiers. */
-  async lockOwners(manager: EntityManager, identifiers: readonly Identifier[]): Promise<MatchedProfile[]> {
+  /**
+   * Live profiles owning any of the identifiers, row-locked (in id order, as every
+   * writer locks profiles), with all their identifiers and their state; oldest first.
+   * One statement.
+   */
+  async lockOwners(manager: EntityManager, identifiers: readonly Identifier[]): Promise<OwnerProfile[]> {
     if (identifiers.length === 0) return [];
     const owners = (await manager.query(
-      `SELECT p.id, p.created_at FROM profiles p
-        WHERE p.id IN (SELECT i.profile_id FROM identities i
-                        JOIN unnest($1::text[], $2::text[]) AS wanted(type, value) USING (type, value))
-        ORDER BY p.id FOR UPDATE OF p`,
+      `SELECT locked.id, locked.created_at, locked.traits, locked.consent,
+              coalesce((SELECT json_agg(json_build_object('type', i.type, 'value', i.value) ORDER BY i.type, i.value) FROM identities i WHERE i.profile_id = locked.id), '[]'::json) AS identifiers
+         FROM (SELECT p.id, p.created_at, p.traits, p.consent FROM profiles p
+                WHERE p.id IN (SELECT i.profile_id FROM identities i
+                                JOIN unnest($1::text[], $2::text[]) AS wanted(type, value) USING (type, value))
+                ORDER BY p.id FOR UPDATE OF p) AS locked
+        ORDER BY locked.created_at, locked.id`,
       [identifiers.map((identifier) => identifier.type), identifiers.map((identifier) => identifier.value)],
-    )) as { id: string; created_at: Date }[];
-    if (owners.length === 0) return [];
-    const held = await this.identifiersOfProfiles(manager, owners.map((owner) => owner.id));
-    return owners.map((owner) => ({ id: owner.id, createdAt: owner.created_at, identifiers: held.get(owner.id) ?? [] }));
+    )) as { id: string; created_at: Date; traits: TraitState; consent: TraitState; identifiers: Identifier[] }[];
+    return owners.map((owner) => ({ id: owner.id, createdAt: owner.created_at, identifiers: owner.identifiers, traits: owner.traits, consent: owner.consent }));
   }
 
   async identifiersOfProfiles(manager: EntityManager, profileIds: readonly string[]): Promise<Map<string, Identifier[]>> {
@@ -45,11 +57,16 @@ export class IdentityGraphRepository {
   }
 
   async attach(manager: EntityManager, profileId: string, identifiers: readonly Identifier[]): Promise<void> {
-    if (identifiers.length === 0) return;
-    await manager.query(
-      `INSERT INTO identities (type, value, profile_id) SELECT type, value, $3 FROM unnest($1::text[], $2::text[]) AS t(type, value)`,
-      [identifiers.map((identifier) => identifier.type), identifiers.map((identifier) => identifier.value), profileId],
-    );
+    await this.attachMany(manager, identifiers.map((identifier) => ({ profileId, identifier })));
+  }
+
+  async attachMany(manager: EntityManager, rows: readonly { profileId: string; identifier: Identifier }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(`INSERT INTO identities (type, value, profile_id) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[])`, [
+      rows.map((row) => row.identifier.type),
+      rows.map((row) => row.identifier.value),
+      rows.map((row) => row.profileId),
+    ]);
   }
 
   /** Moves the merged profiles' identifiers to the survivor. */
@@ -79,9 +96,15 @@ export class IdentityGraphRepository {
   }
 
   async isAnySuppressed(manager: EntityManager, identifiers: readonly Identifier[]): Promise<boolean> {
-    if (identifiers.length === 0) return false;
-    const rows = (await manager.query('SELECT 1 FROM erased_identifiers WHERE identifier_hash = ANY($1::text[]) LIMIT 1', [identifiers.map(suppressionHash)])) as unknown[];
-    return rows.length > 0;
+    return (await this.suppressedAmong(manager, identifiers)).size > 0;
+  }
+
+  /** Keys (`identifierKey`) of the identifiers that were erased, in one query. */
+  async suppressedAmong(manager: EntityManager, identifiers: readonly Identifier[]): Promise<Set<string>> {
+    if (identifiers.length === 0) return new Set();
+    const byHash = new Map(identifiers.map((identifier) => [suppressionHash(identifier), identifierKey(identifier)]));
+    const rows = (await manager.query('SELECT identifier_hash FROM erased_identifiers WHERE identifier_hash = ANY($1::text[])', [[...byHash.keys()]])) as { identifier_hash: string }[];
+    return new Set(rows.map((row) => byHash.get(row.identifier_hash) as string));
   }
 
   async suppress(manager: EntityManager, identifiers: readonly Identifier[]): Promise<void> {

@@ -37,6 +37,8 @@ export interface ResolutionPlan {
  * join one, or merge several. Merges never exceed an identifier type's limit, so
  * two different user ids never end up on one profile: that merge is refused and
  * reported as a conflict, and the event stays with the strongest match.
+ * `matched` comes oldest first: its order breaks ties between creation times a
+ * millisecond cannot tell apart (profiles created by one batch).
  */
 export function planResolution(incoming: readonly Identifier[], matched: readonly MatchedProfile[]): ResolutionPlan {
   const wanted = dedupe(incoming).sort(byPriority);
@@ -45,7 +47,8 @@ export function planResolution(incoming: readonly Identifier[], matched: readonl
     return { survivorId: null, mergedIds: [], newIdentifiers: accepted, conflicts: refused.map((identifier) => ({ kind: 'identifier_refused', profileId: null, identifier })) };
   }
 
-  const ordered = [...matched].sort((a, b) => strength(a, wanted) - strength(b, wanted) || a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  const older = (a: MatchedProfile, b: MatchedProfile): number => a.createdAt.getTime() - b.createdAt.getTime() || matched.indexOf(a) - matched.indexOf(b);
+  const ordered = [...matched].sort((a, b) => strength(a, wanted) - strength(b, wanted) || older(a, b));
   // The event belongs to its strongest identifier's person: a profile that would
   // break a limit by taking that identifier (another userId) is someone else.
   const strongest = wanted[0] as Identifier;
@@ -80,7 +83,7 @@ export function planResolution(incoming: readonly Identifier[], matched: readonl
   }
 
   // The oldest profile of the group survives, so ids handed out earlier stay valid.
-  const survivor = [...group].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))[0] as MatchedProfile;
+  const survivor = [...group].sort(older)[0] as MatchedProfile;
   const ownedElsewhere = new Set(ordered.filter((profile) => !group.includes(profile)).flatMap((profile) => profile.identifiers.map(identifierKey)));
   const heldKeys = new Set(held.map(identifierKey));
   const candidates = wanted.filter((identifier) => !heldKeys.has(identifierKey(identifier)) && !ownedElsewhere.has(identifierKey(identifier)));

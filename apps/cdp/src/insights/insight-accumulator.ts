@@ -106,9 +106,9 @@ export function applyInsightEvent(state: InsightState, event: InsightEvent, sett
   }
 }
 
-/** Recomputes the state from a profile's whole history (after a merge). */
-export function foldEvents(events: Iterable<InsightEvent>, settings: InsightSettings): InsightState {
-  let state = EMPTY_INSIGHT_STATE;
+/** Folds events, oldest first, into a state: the empty one recomputes a profile's whole history (after a merge). */
+export function foldEvents(events: Iterable<InsightEvent>, settings: InsightSettings, from: InsightState = EMPTY_INSIGHT_STATE): InsightState {
+  let state = from;
   for (const event of events) state = applyInsightEvent(state, event, settings);
   return state;
 }

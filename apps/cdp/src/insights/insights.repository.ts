@@ -10,37 +10,69 @@ export interface StoredInsights {
   readonly version: number;
 }
 
+export interface InsightsWrite {
+  readonly profileId: string;
+  readonly state: InsightState;
+  readonly lifetimeValue: number;
+  readonly snapshot: PublishedInsights;
+  /** null: a fresh version (the snapshot changed). */
+  readonly version: number | null;
+}
+
+interface RawInsights {
+  state: InsightState;
+  snapshot: PublishedInsights | null;
+  version: string;
+}
+
+function toStored(row: RawInsights): StoredInsights {
+  return { state: row.state, snapshot: row.snapshot, version: Number(row.version) };
+}
+
 /** Persistence of each profile's insight aggregates and its last published snapshot. */
 @Injectable()
 export class InsightsRepository {
-  /** The profile's insights, row-locked so concurrent events of one person apply one after the other. */
-  lock(manager: EntityManager, profileId: string): Promise<StoredInsights | null> {
-    return this.select(manager, profileId, 'FOR UPDATE');
+  /** The profiles' insights, row-locked in id order so concurrent events of one person apply one after the other. */
+  async lockMany(manager: EntityManager, profileIds: readonly string[]): Promise<Map<string, StoredInsights>> {
+    const rows = (await manager.query('SELECT profile_id, state, snapshot, version FROM profile_insights WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id FOR UPDATE', [
+      profileIds,
+    ])) as (RawInsights & { profile_id: string })[];
+    return new Map(rows.map((row) => [row.profile_id, toStored(row)]));
   }
 
-  read(manager: EntityManager, profileId: string): Promise<StoredInsights | null> {
-    return this.select(manager, profileId, '');
+  async read(manager: EntityManager, profileId: string): Promise<StoredInsights | null> {
+    const rows = (await manager.query('SELECT state, snapshot, version FROM profile_insights WHERE profile_id = $1', [profileId])) as RawInsights[];
+    return rows[0] ? toStored(rows[0]) : null;
   }
 
-  private async select(manager: EntityManager, profileId: string, locking: 'FOR UPDATE' | ''): Promise<StoredInsights | null> {
-    const rows = (await manager.query(`SELECT state, snapshot, version FROM profile_insights WHERE profile_id = $1 ${locking}`, [profileId])) as {
-      state: InsightState;
-      snapshot: PublishedInsights | null;
-      version: string;
-    }[];
-    const row = rows[0];
-    return row ? { state: row.state, snapshot: row.snapshot, version: Number(row.version) } : null;
-  }
-
-  async save(manager: EntityManager, profileId: string, state: InsightState, lifetimeValue: number, snapshot: PublishedInsights, version: number): Promise<void> {
-    await manager.query(
+  /**
+   * Saves each profile's insights; a row without a version takes a fresh one from
+   * the sequence every profile shares, so a survivor's next version is above any a
+   * merged-away profile had. Returns each profile's version.
+   */
+  async saveMany(manager: EntityManager, rows: readonly InsightsWrite[]): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const saved = (await manager.query(
       `INSERT INTO profile_insights (profile_id, state, snapshot, version, lifetime_value, order_count, first_order_at, last_order_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+       SELECT profile_id, state, snapshot, coalesce(version, nextval('profile_insights_version_seq')), lifetime_value, order_count, first_order_at, last_order_at, now()
+         FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::bigint[], $5::numeric[], $6::integer[], $7::timestamptz[], $8::timestamptz[])
+              AS t(profile_id, state, snapshot, version, lifetime_value, order_count, first_order_at, last_order_at)
        ON CONFLICT (profile_id) DO UPDATE SET state = excluded.state, snapshot = excluded.snapshot, version = excluded.version,
          lifetime_value = excluded.lifetime_value, order_count = excluded.order_count,
-         first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, updated_at = now()`,
-      [profileId, JSON.stringify(state), JSON.stringify(snapshot), version, lifetimeValue, state.orderCount, state.firstOrderAt, state.lastOrderAt],
-    );
+         first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, updated_at = now()
+       RETURNING profile_id, version`,
+      [
+        rows.map((row) => row.profileId),
+        rows.map((row) => JSON.stringify(row.state)),
+        rows.map((row) => JSON.stringify(row.snapshot)),
+        rows.map((row) => row.version),
+        rows.map((row) => row.lifetimeValue),
+        rows.map((row) => row.state.orderCount),
+        rows.map((row) => row.state.firstOrderAt),
+        rows.map((row) => row.state.lastOrderAt),
+      ],
+    )) as { profile_id: string; version: string }[];
+    return new Map(saved.map((row) => [row.profile_id, Number(row.version)]));
   }
 
   /** The profile's whole history as the accumulator reads it, oldest first (to recompute after a merge). */

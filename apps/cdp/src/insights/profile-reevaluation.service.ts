@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { retryingTransaction } from '@cds/service-kit';
 import { CLOCK, type Clock } from '../clock/clock.js';
-import { ProfilesRepository } from '../profiles/profiles.repository.js';
+import { ProfilesRepository, type ProfileRow } from '../profiles/profiles.repository.js';
 import { SegmentsRepository } from '../segments/segments.repository.js';
-import { ProfileInsightsService, type InsightOutcome } from './profile-insights.service.js';
+import { ProfileInsightsService, type InsightOutcome, type InsightTrigger, type InsightUpdate } from './profile-insights.service.js';
 
 /**
  * Re-scores and re-evaluates profiles with no new event: a time window passing,
@@ -29,9 +29,7 @@ export class ProfileReevaluationService {
     return retryingTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       const due = await this.segments.claimDue(manager, now, limit);
-      for (const profile of await this.profiles.lockLive(manager, due)) {
-        await this.insights.update(manager, profile.id, { traits: profile.traits, consent: profile.consent }, { kind: 'reevaluate' }, now);
-      }
+      await this.insights.updateMany(manager, reevaluations(await this.profiles.lockLive(manager, due), { kind: 'reevaluate' }), now);
       return due.length;
     });
   }
@@ -40,11 +38,13 @@ export class ProfileReevaluationService {
     return retryingTransaction(this.dataSource, async (manager) => {
       const counts: Record<InsightOutcome, number> = { published: 0, stored: 0, unchanged: 0 };
       const now = this.clock.now();
-      for (const profile of await this.profiles.lockLive(manager, profileIds)) {
-        const outcome = await this.insights.update(manager, profile.id, { traits: profile.traits, consent: profile.consent }, { kind: 'reevaluate', ...(onlySegments ? { onlySegments } : {}) }, now);
-        counts[outcome] += 1;
-      }
+      const profiles = await this.profiles.lockLive(manager, profileIds);
+      for (const { outcome } of await this.insights.updateMany(manager, reevaluations(profiles, { kind: 'reevaluate', ...(onlySegments ? { onlySegments } : {}) }), now)) counts[outcome] += 1;
       return counts;
     });
   }
+}
+
+function reevaluations(profiles: readonly ProfileRow[], trigger: InsightTrigger): InsightUpdate[] {
+  return profiles.map((profile) => ({ profileId: profile.id, person: { traits: profile.traits, consent: profile.consent }, trigger }));
 }

@@ -9,6 +9,7 @@ import { EventsRepository } from '../events/events.repository.js';
 import { consentOf, identifiersOf, traitsOf } from '../identity/event-identifiers.js';
 import { IdentityGraphRepository } from '../identity/identity-graph.repository.js';
 import { planResolution } from '../identity/identity-resolution.js';
+import type { InsightEvent } from '../insights/insight-accumulator.js';
 import { ProfileInsightsService } from '../insights/profile-insights.service.js';
 import { profileIdentifiers } from '../profiles/profile-identifiers.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
@@ -37,14 +38,15 @@ export class EventIngestionService {
 
   async ingest(event: RawEventV1, source: AuthenticatedSource): Promise<IngestionOutcome> {
     try {
-      return await retryingTransaction(this.dataSource, (manager) => this.ingestIn(manager, event, source));
+      return await retryingTransaction(this.dataSource, (manager) => this.ingestWithin(manager, event, source));
     } catch (error) {
       if (error instanceof DuplicateEventError) return 'duplicate';
       throw error;
     }
   }
 
-  private async ingestIn(manager: EntityManager, event: RawEventV1, source: AuthenticatedSource): Promise<IngestionOutcome> {
+  /** The whole of one event's processing, inside the caller's transaction (a batch's rare paths use it too). */
+  async ingestWithin(manager: EntityManager, event: RawEventV1, source: AuthenticatedSource): Promise<IngestionOutcome> {
     if (await this.events.exists(manager, event.sourceId, event.messageId)) return 'duplicate';
     const previousIsUser = event.type === 'alias' && event.previousId !== undefined && (await this.isKnownUserId(manager, event.previousId));
     const incoming = identifiersOf(event, this.settings.defaultPhoneRegion, previousIsUser);
@@ -77,7 +79,7 @@ export class EventIngestionService {
     // then the profile row, its version and its trait index are left alone.
     const profileChanged =
       plan.survivorId === null || plan.mergedIds.length > 0 || plan.newIdentifiers.length > 0 || traitUpdate.state !== traits || consentUpdate.state !== consent;
-    const version = profileChanged ? await this.profiles.saveState(manager, survivor.id, traitUpdate.state, consentUpdate.state) : survivor.version;
+    if (profileChanged) await this.profiles.saveStates(manager, [{ id: survivor.id, traits: traitUpdate.state, consent: consentUpdate.state, changes: 1 }]);
 
     if (!(await this.events.insert(manager, event, survivor.id))) {
       // Another instance stored the same messageId meanwhile: undo all of this.
@@ -88,13 +90,8 @@ export class EventIngestionService {
     if (plan.mergedIds.length > 0) {
       // The survivor's insights are folded again from its whole (now joined) history.
       await this.insights.retire(manager, plan.mergedIds, now);
-      await this.insights.update(manager, survivor.id, person, { kind: 'recompute' }, now);
+      const { version } = await this.insights.update(manager, survivor.id, person, { kind: 'recompute' }, now);
       for (const mergedId of plan.mergedIds) await this.outbox.enqueueTombstone(manager, TOPICS.cdpProfileInsights, mergedId);
-    } else {
-      const insightEvent = { type: event.type, event: event.event ?? null, timestamp: event.timestamp, properties: event.properties ?? null, channel: source.channel };
-      await this.insights.update(manager, survivor.id, person, { kind: 'event', event: insightEvent, identifiersChanged: plan.survivorId === null || plan.newIdentifiers.length > 0 }, now);
-    }
-    if (plan.mergedIds.length > 0) {
       const held = await this.identities.identifiersOfProfiles(manager, [survivor.id]);
       await this.outbox.enqueue(manager, profileMergedV1, [
         Object.assign(new (profileMergedV1.valueClass)(), {
@@ -107,6 +104,8 @@ export class EventIngestionService {
           occurredAt: new Date().toISOString(),
         }),
       ]);
+    } else {
+      await this.insights.update(manager, survivor.id, person, { kind: 'events', events: [insightEventOf(event, source)], identifiersChanged: plan.survivorId === null || plan.newIdentifiers.length > 0 }, now);
     }
     return 'stored';
   }
@@ -115,6 +114,11 @@ export class EventIngestionService {
     const rows = (await manager.query(`SELECT 1 FROM identities WHERE type = 'user_id' AND value = $1`, [id])) as unknown[];
     return rows.length > 0;
   }
+}
+
+/** What the insight accumulator reads of an event. */
+export function insightEventOf(event: RawEventV1, source: AuthenticatedSource): InsightEvent {
+  return { type: event.type, event: event.event ?? null, timestamp: event.timestamp, properties: event.properties ?? null, channel: source.channel };
 }
 
 export class DuplicateEventError extends Error {

@@ -4,12 +4,13 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { InsightsModule } from '../insights/insights.module.js';
 import { ProfilesModule } from '../profiles/profiles.module.js';
 import { SourcesModule } from '../sources/sources.module.js';
+import { EventBatchIngestionService } from './event-batch-ingestion.service.js';
 import { EventIngestionService } from './event-ingestion.service.js';
 import { RawEventProcessor } from './raw-event.processor.js';
 
 @Module({
   imports: [SourcesModule, IdentityModule, EventsModule, ProfilesModule, InsightsModule],
-  providers: [EventIngestionService, RawEventProcessor],
+  providers: [EventIngestionService, EventBatchIngestionService, RawEventProcessor],
   exports: [EventIngestionService],
 })
 export class ProcessingModule {}

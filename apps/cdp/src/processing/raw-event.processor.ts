@@ -1,15 +1,22 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
 import { rawEventV1, type RawEventV1 } from '@cds/contracts';
 import type { ConsumedMessage, InvalidMessage, MessageConsumer } from '@cds/kafka';
 import { JsonLogger, MESSAGE_CONSUMER_FACTORY, MetricsService, type MessageConsumerFactory } from '@cds/service-kit';
 import { SourcesService } from '../sources/sources.service.js';
-import { EventIngestionService } from './event-ingestion.service.js';
+import { EventBatchIngestionService } from './event-batch-ingestion.service.js';
+import type { SourcedEvent } from './event-batch.js';
+import { EventIngestionService, type IngestionOutcome } from './event-ingestion.service.js';
+
+// Events per transaction: large enough to spread its fixed costs, small enough to keep each commit well under a second.
+const BATCH_SIZE = 500;
 
 /**
  * The CDP's event processors: a consumer group over the raw-events topic, so
- * several CDP instances share its partitions. Offsets are committed only after
- * an event is stored, so a crash redelivers and the messageId check drops the repeat.
+ * several CDP instances share its partitions. Each partition's events are
+ * processed a batch at a time in one transaction; offsets are committed only
+ * after it commits, so a crash redelivers and the messageId check drops the repeats.
  */
 @Injectable()
 export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -18,8 +25,10 @@ export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     @Inject(MESSAGE_CONSUMER_FACTORY) consumerFactory: MessageConsumerFactory,
+    private readonly batches: EventBatchIngestionService,
     private readonly ingestion: EventIngestionService,
     private readonly sources: SourcesService,
+    private readonly dataSource: DataSource,
     private readonly logger: JsonLogger,
     metrics: MetricsService,
   ) {
@@ -28,24 +37,54 @@ export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start({
+    await this.consumer.startBatches({
       groupId: 'cdp-event-processor',
       contract: rawEventV1,
       fromBeginning: true,
       concurrency: 4,
-      onMessage: (message) => this.process(message),
+      maxBatchSize: BATCH_SIZE,
+      onBatch: (messages) => this.process(messages),
       onInvalid: (message) => this.skipInvalid(message),
     });
   }
 
-  /** Stop consuming first, while the database is still there for the in-flight event. */
+  /** Stop consuming first, while the database is still there for the in-flight batch. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
   }
 
-  private async process(message: ConsumedMessage<RawEventV1>): Promise<void> {
-    const outcome = await this.ingestion.ingest(message.value, await this.sources.describe(message.value.sourceId));
-    this.processed.inc({ outcome });
+  private async process(messages: readonly ConsumedMessage<RawEventV1>[]): Promise<void> {
+    const batch = await Promise.all(messages.map(async (message) => ({ event: message.value, source: await this.sources.describe(message.value.sourceId) })));
+    let outcomes: (IngestionOutcome | 'failed')[];
+    try {
+      outcomes = await this.batches.ingest(batch);
+    } catch (error) {
+      this.logger.pino.warn({ err: error, topic: messages[0]?.topic, partition: messages[0]?.partition, firstOffset: messages[0]?.offset, size: messages.length }, 'batch failed; processing its events one by one');
+      outcomes = await this.oneByOne(batch, messages);
+    }
+    for (const outcome of outcomes) this.processed.inc({ outcome });
+  }
+
+  /**
+   * Isolates the event that failed the batch: the others are stored, and one that
+   * fails on its own while the database answers is skipped (logged loudly) rather
+   * than blocking its partition. With the database down, the batch is retried.
+   */
+  private async oneByOne(batch: readonly SourcedEvent[], messages: readonly ConsumedMessage<RawEventV1>[]): Promise<(IngestionOutcome | 'failed')[]> {
+    const outcomes: (IngestionOutcome | 'failed')[] = [];
+    for (const [index, { event, source }] of batch.entries()) {
+      try {
+        outcomes.push(await this.ingestion.ingest(event, source));
+      } catch (error) {
+        await this.dataSource.query('SELECT 1').catch((unreachable: unknown) => {
+          throw new Error('database unavailable while processing a batch', { cause: unreachable });
+        });
+        const message = messages[index];
+        this.logger.pino.error({ err: error, topic: message?.topic, partition: message?.partition, offset: message?.offset, messageId: event.messageId }, 'raw event could not be processed; skipped');
+        outcomes.push('failed');
+      }
+    }
+    return outcomes;
   }
 
   private async skipInvalid(message: InvalidMessage): Promise<void> {

@@ -28,9 +28,17 @@ const COLUMNS = 'id, merged_into, traits, consent, version, created_at, updated_
 /** Persistence of unified profiles. */
 @Injectable()
 export class ProfilesRepository {
+  // Creation times come from the clock, not the transaction start: a batch creates
+  // several profiles in one transaction, and the oldest survives a merge.
   async create(manager: EntityManager): Promise<ProfileRow> {
-    const rows = (await manager.query(`INSERT INTO profiles DEFAULT VALUES RETURNING ${COLUMNS}`)) as RawProfileRow[];
+    const rows = (await manager.query(`INSERT INTO profiles (created_at) VALUES (clock_timestamp()) RETURNING ${COLUMNS}`)) as RawProfileRow[];
     return toProfile(rows[0] as RawProfileRow);
+  }
+
+  /** Creates profiles with the given ids, in that order of creation time. */
+  async createMany(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(`INSERT INTO profiles (id, created_at) SELECT id, clock_timestamp() + n * interval '1 microsecond' FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)`, [ids]);
   }
 
   async findByIds(manager: EntityManager, ids: readonly string[]): Promise<ProfileRow[]> {
@@ -44,13 +52,15 @@ export class ProfilesRepository {
     return rows.map(toProfile);
   }
 
-  /** Saves traits and consent and bumps the version every change is numbered by. */
-  async saveState(manager: EntityManager, id: string, traits: TraitState, consent: TraitState): Promise<number> {
-    const rows = (await manager.query(
-      'UPDATE profiles SET traits = $2, consent = $3, version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
-      [id, JSON.stringify(traits), JSON.stringify(consent)],
-    )) as [{ version: string }[], number];
-    return Number(rows[0][0]?.version);
+
+  /** Saves each profile's traits and consent, and bumps the version every change is numbered by (once per changing event). */
+  async saveStates(manager: EntityManager, states: readonly { id: string; traits: TraitState; consent: TraitState; changes: number }[]): Promise<void> {
+    if (states.length === 0) return;
+    await manager.query(
+      `UPDATE profiles p SET traits = t.traits, consent = t.consent, version = p.version + t.changes, updated_at = now()
+         FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::integer[]) AS t(id, traits, consent, changes) WHERE p.id = t.id`,
+      [states.map((state) => state.id), states.map((state) => JSON.stringify(state.traits)), states.map((state) => JSON.stringify(state.consent)), states.map((state) => state.changes)],
+    );
   }
 
   /** Marks profiles as merged into the survivor; earlier pointers to them move too, so lookups take one hop. */

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { SnapshotSegment } from '../insights/insight-snapshot.js';
 import { evaluateSegmentRule, type SegmentEvent, type SegmentSubject } from './rules/index.js';
 import { SegmentCatalog, type ActiveSegment } from './segment-catalog.js';
-import { SegmentsRepository } from './segments.repository.js';
+import { SegmentsRepository, type MembershipWrite, type ScheduleWrite } from './segments.repository.js';
 
 export interface MembershipChange {
   readonly segment: Pick<ActiveSegment, 'id' | 'key' | 'name'>;
@@ -17,13 +17,32 @@ export interface MembershipOutcome {
   readonly changes: readonly MembershipChange[];
 }
 
+/** One profile to evaluate: its state without events, and the segments it is in now (those of its last snapshot). */
+export interface MembershipCandidate {
+  readonly profileId: string;
+  readonly subject: Omit<SegmentSubject, 'events'>;
+  readonly current: readonly SnapshotSegment[];
+  /** Evaluate these segments only (one segment's back-fill); the others stay as they are. */
+  readonly only?: ReadonlySet<string>;
+}
+
+export interface MembershipEvaluation {
+  readonly entered: readonly ActiveSegment[];
+  readonly exited: readonly ActiveSegment[];
+  readonly members: readonly SnapshotSegment[];
+  /** When a window passing could change the answer with no new event. */
+  readonly reevaluateAt: Date | null;
+}
+
 // "Ever" conditions read at most this many of a profile's most recent matching events.
 const MAX_EVENTS_READ = 10_000;
 
 /**
- * Evaluates every live segment for one profile, records entries and exits
- * (with history), and schedules the next time a window passing could change
- * the answer. Runs inside the caller's transaction, with the profile locked.
+ * Evaluates every live segment for profiles, records entries and exits (with
+ * history), and schedules the next time a window passing could change the
+ * answer. Runs inside the caller's transaction, with the profiles locked. The
+ * segments a profile is in are those its last snapshot lists: that snapshot is
+ * saved in the same transaction as every entry and exit.
  */
 @Injectable()
 export class SegmentMembershipService {
@@ -32,36 +51,26 @@ export class SegmentMembershipService {
     private readonly segments: SegmentsRepository,
   ) {}
 
-  async evaluate(manager: EntityManager, profileId: string, subject: Omit<SegmentSubject, 'events'>, now: Date, only?: ReadonlySet<string>): Promise<MembershipOutcome> {
+  async evaluateMany(manager: EntityManager, candidates: readonly MembershipCandidate[], now: Date): Promise<Map<string, MembershipOutcome>> {
+    const outcomes = new Map<string, MembershipOutcome>();
+    if (candidates.length === 0) return outcomes;
     const active = await this.catalog.active(manager);
-    const events = await this.eventsOf(manager, profileId, active.needs.eventNames, active.needs.lookbackMs, now);
-    const current = new Map((await this.segments.currentMemberships(manager, profileId)).map((membership) => [membership.segmentId, membership.enteredAt]));
-    const full: SegmentSubject = { ...subject, events };
-
-    const entered: ActiveSegment[] = [];
-    const exited: ActiveSegment[] = [];
-    const members: SnapshotSegment[] = [];
-    let reevaluateAt: number | null = null;
-    for (const segment of active.segments) {
-      const held = current.get(segment.id);
-      if (only && !only.has(segment.id)) {
-        if (held) members.push({ segmentId: segment.id, key: segment.key, name: segment.name, enteredAt: held.toISOString() });
-        continue;
-      }
-      const result = evaluateSegmentRule(segment.rule, full, now);
-      if (result.reevaluateAt !== null) reevaluateAt = Math.min(reevaluateAt ?? Number.POSITIVE_INFINITY, result.reevaluateAt.getTime());
-      if (result.member && !held) entered.push(segment);
-      if (!result.member && held) exited.push(segment);
-      if (result.member) members.push({ segmentId: segment.id, key: segment.key, name: segment.name, enteredAt: (held ?? now).toISOString() });
+    const events = await this.eventsOf(manager, candidates.map((candidate) => candidate.profileId), active.needs.eventNames, active.needs.lookbackMs, now);
+    const writes: { entries: MembershipWrite[]; exits: MembershipWrite[]; due: ScheduleWrite[]; undue: string[] } = { entries: [], exits: [], due: [], undue: [] };
+    for (const candidate of candidates) {
+      const evaluation = evaluateMemberships(active.segments, { ...candidate.subject, events: events.get(candidate.profileId) ?? [] }, candidate.current, now, candidate.only);
+      for (const segment of evaluation.entered) writes.entries.push({ profileId: candidate.profileId, segmentId: segment.id });
+      for (const segment of evaluation.exited) writes.exits.push({ profileId: candidate.profileId, segmentId: segment.id });
+      // A partial evaluation (one segment's back-fill) must not drop or delay the others' schedule.
+      if (evaluation.reevaluateAt !== null) writes.due.push({ profileId: candidate.profileId, dueAt: evaluation.reevaluateAt, keepEarlier: candidate.only !== undefined });
+      else if (!candidate.only) writes.undue.push(candidate.profileId);
+      outcomes.set(candidate.profileId, {
+        segments: evaluation.members,
+        changes: [...evaluation.entered.map((segment) => ({ segment, change: 'entered' as const, at: now })), ...evaluation.exited.map((segment) => ({ segment, change: 'exited' as const, at: now }))],
+      });
     }
-    await this.segments.enter(manager, profileId, entered.map((segment) => segment.id), now);
-    await this.segments.exit(manager, profileId, exited.map((segment) => segment.id), now);
-    // A partial evaluation (one segment's back-fill) must not drop or delay the others' schedule.
-    await this.segments.scheduleReevaluation(manager, profileId, reevaluateAt === null ? null : new Date(reevaluateAt), only !== undefined);
-    return {
-      segments: members,
-      changes: [...entered.map((segment) => ({ segment, change: 'entered' as const, at: now })), ...exited.map((segment) => ({ segment, change: 'exited' as const, at: now }))],
-    };
+    await this.segments.recordEvaluations(manager, writes, now);
+    return outcomes;
   }
 
   /** Profiles merged away: their stays end now; the survivor's memberships are evaluated afresh. */
@@ -69,15 +78,53 @@ export class SegmentMembershipService {
     await this.segments.exitAll(manager, profileIds, now);
   }
 
-  private async eventsOf(manager: EntityManager, profileId: string, names: readonly string[], lookbackMs: number | null, now: Date): Promise<SegmentEvent[]> {
-    if (names.length === 0) return [];
+  /** Each profile's events the segments read, in one statement for all of them. */
+  private async eventsOf(manager: EntityManager, profileIds: readonly string[], names: readonly string[], lookbackMs: number | null, now: Date): Promise<Map<string, SegmentEvent[]>> {
+    const byProfile = new Map<string, SegmentEvent[]>();
+    if (names.length === 0) return byProfile;
     const since = lookbackMs === null ? null : new Date(now.getTime() - lookbackMs);
     const rows = (await manager.query(
-      `SELECT event, timestamp, properties FROM events
-        WHERE profile_id = $1 AND type = 'track' AND event = ANY($2::text[]) AND ($3::timestamptz IS NULL OR timestamp > $3)
-        ORDER BY timestamp DESC LIMIT $4`,
-      [profileId, names, since, MAX_EVENTS_READ],
-    )) as { event: string; timestamp: Date; properties: Record<string, unknown> | null }[];
-    return rows.map((row) => ({ event: row.event, timestamp: row.timestamp, properties: row.properties ?? {} }));
+      `SELECT wanted.id AS profile_id, e.event, e.timestamp, e.properties
+         FROM unnest($1::uuid[]) AS wanted(id)
+         CROSS JOIN LATERAL (
+           SELECT event, timestamp, properties FROM events
+            WHERE profile_id = wanted.id AND type = 'track' AND event = ANY($2::text[]) AND ($3::timestamptz IS NULL OR timestamp > $3)
+            ORDER BY timestamp DESC LIMIT $4) AS e`,
+      [profileIds, names, since, MAX_EVENTS_READ],
+    )) as { profile_id: string; event: string; timestamp: Date; properties: Record<string, unknown> | null }[];
+    for (const row of rows) {
+      const list = byProfile.get(row.profile_id) ?? [];
+      list.push({ event: row.event, timestamp: row.timestamp, properties: row.properties ?? {} });
+      byProfile.set(row.profile_id, list);
+    }
+    return byProfile;
   }
+}
+
+/** Which live segments the subject enters, leaves and is in, given those it is in now. */
+export function evaluateMemberships(
+  segments: readonly ActiveSegment[],
+  subject: SegmentSubject,
+  current: readonly SnapshotSegment[],
+  now: Date,
+  only?: ReadonlySet<string>,
+): MembershipEvaluation {
+  const held = new Map(current.map((segment) => [segment.segmentId, segment.enteredAt]));
+  const entered: ActiveSegment[] = [];
+  const exited: ActiveSegment[] = [];
+  const members: SnapshotSegment[] = [];
+  let reevaluateAt: number | null = null;
+  for (const segment of segments) {
+    const enteredAt = held.get(segment.id);
+    if (only && !only.has(segment.id)) {
+      if (enteredAt) members.push({ segmentId: segment.id, key: segment.key, name: segment.name, enteredAt });
+      continue;
+    }
+    const result = evaluateSegmentRule(segment.rule, subject, now);
+    if (result.reevaluateAt !== null) reevaluateAt = Math.min(reevaluateAt ?? Number.POSITIVE_INFINITY, result.reevaluateAt.getTime());
+    if (result.member && !enteredAt) entered.push(segment);
+    if (!result.member && enteredAt) exited.push(segment);
+    if (result.member) members.push({ segmentId: segment.id, key: segment.key, name: segment.name, enteredAt: enteredAt ?? now.toISOString() });
+  }
+  return { entered, exited, members, reevaluateAt: reevaluateAt === null ? null : new Date(reevaluateAt) };
 }

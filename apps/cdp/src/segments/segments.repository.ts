@@ -20,9 +20,22 @@ export interface SegmentRow {
   readonly updatedAt: Date;
 }
 
-export interface CurrentMembership {
+export interface MembershipWrite {
+  readonly profileId: string;
   readonly segmentId: string;
-  readonly enteredAt: Date;
+}
+
+export interface ScheduleWrite {
+  readonly profileId: string;
+  readonly dueAt: Date;
+  readonly keepEarlier: boolean;
+}
+
+export interface EvaluationWrites {
+  readonly entries: readonly MembershipWrite[];
+  readonly exits: readonly MembershipWrite[];
+  readonly due: readonly ScheduleWrite[];
+  readonly undue: readonly string[];
 }
 
 interface RawSegmentRow {
@@ -84,45 +97,45 @@ export class SegmentsRepository {
     await manager.query('UPDATE segments SET deleted_at = now(), updated_at = now() WHERE id = $1', [id]);
   }
 
-  async currentMemberships(manager: EntityManager, profileId: string): Promise<CurrentMembership[]> {
-    const rows = (await manager.query('SELECT segment_id, entered_at FROM segment_memberships WHERE profile_id = $1 AND exited_at IS NULL', [profileId])) as {
-      segment_id: string;
-      entered_at: Date;
-    }[];
-    return rows.map((row) => ({ segmentId: row.segment_id, enteredAt: row.entered_at }));
-  }
-
-  async enter(manager: EntityManager, profileId: string, segmentIds: readonly string[], at: Date): Promise<void> {
-    if (segmentIds.length === 0) return;
+  /**
+   * Records what evaluations found, for many profiles in one statement: stays
+   * opened (one already open is kept) and closed, and when each profile is next
+   * due (`keepEarlier`: an evaluation of some segments only keeps an earlier time
+   * already set) or that it is not due any more.
+   */
+  async recordEvaluations(manager: EntityManager, evaluations: EvaluationWrites, at: Date): Promise<void> {
+    const { entries, exits, due, undue } = evaluations;
+    if (entries.length + exits.length + due.length + undue.length === 0) return;
     await manager.query(
-      `INSERT INTO segment_memberships (segment_id, profile_id, entered_at) SELECT unnest($1::uuid[]), $2, $3
+      `WITH exited AS (
+         UPDATE segment_memberships m SET exited_at = $5 FROM unnest($3::uuid[], $4::uuid[]) AS t(segment_id, profile_id)
+          WHERE m.segment_id = t.segment_id AND m.profile_id = t.profile_id AND m.exited_at IS NULL RETURNING 1),
+       unscheduled AS (DELETE FROM segment_reevaluations WHERE profile_id = ANY($9::uuid[]) RETURNING 1),
+       scheduled AS (
+         INSERT INTO segment_reevaluations (profile_id, due_at)
+         SELECT t.profile_id, CASE WHEN t.keep_earlier THEN least(t.due_at, (SELECT r.due_at FROM segment_reevaluations r WHERE r.profile_id = t.profile_id)) ELSE t.due_at END
+           FROM unnest($6::uuid[], $7::timestamptz[], $8::boolean[]) AS t(profile_id, due_at, keep_earlier)
+         ON CONFLICT (profile_id) DO UPDATE SET due_at = excluded.due_at RETURNING 1)
+       INSERT INTO segment_memberships (segment_id, profile_id, entered_at) SELECT segment_id, profile_id, $5 FROM unnest($1::uuid[], $2::uuid[]) AS t(segment_id, profile_id)
        ON CONFLICT (segment_id, profile_id) WHERE exited_at IS NULL DO NOTHING`,
-      [segmentIds, profileId, at],
+      [
+        entries.map((entry) => entry.segmentId),
+        entries.map((entry) => entry.profileId),
+        exits.map((exit) => exit.segmentId),
+        exits.map((exit) => exit.profileId),
+        at,
+        due.map((item) => item.profileId),
+        due.map((item) => item.dueAt),
+        due.map((item) => item.keepEarlier),
+        undue,
+      ],
     );
-  }
-
-  async exit(manager: EntityManager, profileId: string, segmentIds: readonly string[], at: Date): Promise<void> {
-    if (segmentIds.length === 0) return;
-    await manager.query('UPDATE segment_memberships SET exited_at = $3 WHERE profile_id = $2 AND segment_id = ANY($1::uuid[]) AND exited_at IS NULL', [segmentIds, profileId, at]);
   }
 
   /** Closes every open membership of the profiles (merged away): the survivor's are evaluated afresh. */
   async exitAll(manager: EntityManager, profileIds: readonly string[], at: Date): Promise<void> {
     await manager.query('UPDATE segment_memberships SET exited_at = $2 WHERE profile_id = ANY($1::uuid[]) AND exited_at IS NULL', [profileIds, at]);
     await manager.query('DELETE FROM segment_reevaluations WHERE profile_id = ANY($1::uuid[])', [profileIds]);
-  }
-
-  /** Sets when the profile is next due; `keepEarlier` keeps an earlier time already set (an evaluation of some segments only). */
-  async scheduleReevaluation(manager: EntityManager, profileId: string, dueAt: Date | null, keepEarlier: boolean): Promise<void> {
-    if (dueAt === null) {
-      if (!keepEarlier) await manager.query('DELETE FROM segment_reevaluations WHERE profile_id = $1', [profileId]);
-      return;
-    }
-    await manager.query(
-      `INSERT INTO segment_reevaluations (profile_id, due_at) VALUES ($1, $2)
-       ON CONFLICT (profile_id) DO UPDATE SET due_at = CASE WHEN $3 THEN least(segment_reevaluations.due_at, excluded.due_at) ELSE excluded.due_at END`,
-      [profileId, dueAt, keepEarlier],
-    );
   }
 
   /** Profiles whose re-evaluation is due, claimed so that two instances never take the same one. */

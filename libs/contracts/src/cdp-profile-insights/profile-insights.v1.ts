@@ -63,7 +63,10 @@ export class ProfileInsightsV1 {
   @IsUUID()
   profileId!: string;
 
-  @SchemaDescription('Per profile, strictly increasing: drop a snapshot whose version is not above the one held.')
+  @SchemaDescription(
+    'From one sequence shared by all profiles: strictly increasing per profile, and after a merge the survivor\'s next snapshot is above every version ' +
+      'published for the merged-away profiles. Drop a snapshot whose version is not above the one held.',
+  )
   @Min(1)
   @IsInt()
   version!: number;

@@ -28,7 +28,7 @@ export class ProfileMergedV1 {
   @IsObject()
   identifiers!: ProfileIdentifiersV1;
 
-  @SchemaDescription("The survivor's profile version after the merge (same counter as the insights topic).")
+  @SchemaDescription("The version of the survivor's cdp.profile-insights.v1 snapshot published with the merge: above every version its merged-away profiles had.")
   @IsInt()
   @Min(1)
   survivorVersion!: number;

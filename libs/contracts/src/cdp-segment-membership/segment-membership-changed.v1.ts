@@ -49,7 +49,7 @@ export class SegmentMembershipChangedV1 {
   @IsISO8601({ strict: true })
   occurredAt!: string;
 
-  @SchemaDescription('The version of the cdp.profile-insights.v1 snapshot this change belongs to.')
+  @SchemaDescription('The version of the cdp.profile-insights.v1 snapshot this change belongs to (the same sequence as that topic\'s version).')
   @Min(1)
   @IsInt()
   profileVersion!: number;
