@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@cds/contracts';
 import { ServiceKitModule, type JsonLogger } from '@cds/service-kit';
 import { CollectionModule } from './collection/collection.module.js';
+import { cdpClock } from './clock/cdp-clock.js';
+import { ClockAdminModule } from './clock/clock-admin.module.js';
 import type { Clock } from './clock/clock.js';
 import { CdpConfigModule } from './config/cdp-config.module.js';
 import type { CdpEnv } from './config/cdp-env.js';
@@ -17,9 +19,10 @@ import { SourcesModule } from './sources/sources.module.js';
 
 @Module({})
 export class CdpModule {
-  /** `clock` replaces the system clock (tests that let a 72-hour window pass). */
-  static forRoot(env: CdpEnv, logger: JsonLogger, clock?: Clock): DynamicModule {
+  /** `givenClock` replaces the clock `CDP_CLOCK` names (tests that let a 72-hour window pass). */
+  static forRoot(env: CdpEnv, logger: JsonLogger, givenClock?: Clock): DynamicModule {
     const { roles } = cdpSettingsFrom(env);
+    const { clock, controllable } = cdpClock(env.CDP_CLOCK, givenClock);
     return {
       module: CdpModule,
       imports: [
@@ -45,6 +48,7 @@ export class CdpModule {
         SegmentsApiModule,
         ...(roles.has('collector') ? [CollectionModule] : []),
         ...(roles.has('processor') ? [ProcessingModule, InsightJobsModule, CrmSourceModule] : []),
+        ...(controllable ? [ClockAdminModule.forRoot(controllable)] : []),
       ],
     };
   }

@@ -3,6 +3,7 @@ import { Counter } from 'prom-client';
 import { rawEventV1, type SegmentEventType } from '@cds/contracts';
 import type { MessageProducer } from '@cds/kafka';
 import { JsonLogger, MESSAGE_PRODUCER, MetricsService } from '@cds/service-kit';
+import { CLOCK, type Clock } from '../clock/clock.js';
 import type { AuthenticatedSource } from '../sources/sources.service.js';
 import { parseBatchCall, parseSingleCall, type ParsedEvents, type RejectedEvent } from './segment-payload.js';
 
@@ -26,13 +27,15 @@ export class CollectionService {
     @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
     private readonly logger: JsonLogger,
     metrics: MetricsService,
+    // The CDP's clock, not the machine's: on a controllable clock an event sent without a timestamp happens "now" in CDP time.
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.acceptedEvents = new Counter({ name: 'cdp_events_accepted_total', help: 'Events accepted by the collection API', labelNames: ['source', 'type'], registers: [metrics.registry] });
     this.rejectedEvents = new Counter({ name: 'cdp_events_rejected_total', help: 'Events refused by the collection API', labelNames: ['source'], registers: [metrics.registry] });
   }
 
   async single(type: SegmentEventType, source: AuthenticatedSource, body: unknown, bodyBytes?: number): Promise<CollectionResponse> {
-    const parsed = parseSingleCall(type, body, { sourceId: source.id, receivedAt: new Date(), bodyBytes });
+    const parsed = parseSingleCall(type, body, { sourceId: source.id, receivedAt: this.clock.now(), bodyBytes });
     if (parsed.accepted.length === 0) {
       this.rejectedEvents.inc({ source: source.name });
       throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: parsed.rejected[0]?.errors ?? ['invalid event'] });
@@ -41,7 +44,7 @@ export class CollectionService {
   }
 
   async batch(body: unknown, source: AuthenticatedSource, bodyBytes?: number): Promise<CollectionResponse> {
-    const parsed = parseBatchCall(body, { sourceId: source.id, receivedAt: new Date(), bodyBytes });
+    const parsed = parseBatchCall(body, { sourceId: source.id, receivedAt: this.clock.now(), bodyBytes });
     if ('error' in parsed) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [parsed.error] });
     if (parsed.accepted.length === 0) {
       this.rejectedEvents.inc({ source: source.name }, parsed.rejected.length);

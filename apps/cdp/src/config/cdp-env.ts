@@ -1,6 +1,7 @@
 import { IsIn, IsString, Matches, MinLength } from 'class-validator';
 import { getCountries, type CountryCode } from 'libphonenumber-js';
 import { ServiceEnv } from '@cds/service-kit';
+import type { CdpClockKind } from '../clock/cdp-clock.js';
 
 export class CdpEnv extends ServiceEnv {
   override PORT = 3001;
@@ -38,4 +39,11 @@ export class CdpEnv extends ServiceEnv {
    */
   @Matches(/^([A-Z]{3}=\d+(\.\d+)?(,[A-Z]{3}=\d+(\.\d+)?)*)?$/, { message: 'must be CODE=rate pairs separated by commas, e.g. USD=0.92,GBP=1.17' })
   CDP_CURRENCY_RATES = '';
+
+  /**
+   * `controllable` lets scenario tests and demos move the CDP's time forward through the admin API
+   * (`POST /v1/admin/clock`) instead of waiting for segment windows to pass. Never in production.
+   */
+  @IsIn(['system', 'controllable'], { message: 'must be system or controllable' })
+  CDP_CLOCK: CdpClockKind = 'system';
 }
