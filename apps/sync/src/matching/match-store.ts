@@ -95,25 +95,30 @@ export class MatchStore {
   }
 
   private async writeUnmatched(manager: EntityManager, unmatched: MatchChanges['unmatched']): Promise<void> {
-    for (const profile of unmatched) {
-      // A redelivered or reordered older snapshot changes nothing: only the newest version's identifiers and update are kept.
-      await manager.query(
-        `INSERT INTO unmatched_profiles (profile_id, version, emails, crm_contact_ids, pending_update) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (profile_id) DO UPDATE SET
-           emails = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.emails ELSE unmatched_profiles.emails END,
-           crm_contact_ids = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.crm_contact_ids ELSE unmatched_profiles.crm_contact_ids END,
-           pending_update = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.pending_update ELSE unmatched_profiles.pending_update END,
-           version = GREATEST(unmatched_profiles.version, EXCLUDED.version),
-           last_seen_at = now()`,
-        [
-          profile.profileId,
-          profile.version,
-          profile.emails.map((email) => email.toLowerCase()),
-          profile.crmContactIds.map((id) => id.toLowerCase()),
-          profile.update ? JSON.stringify(profile.update) : null,
-        ],
-      );
-    }
+    // One row per profile (a statement may not touch a row twice): its newest version.
+    const newest = new Map<string, UnmatchedProfile>();
+    for (const profile of unmatched) if ((newest.get(profile.profileId)?.version ?? -1) <= profile.version) newest.set(profile.profileId, profile);
+    const rows = [...newest.values()];
+    if (rows.length === 0) return;
+    // A redelivered or reordered older snapshot changes nothing: only the newest version's identifiers and update are kept.
+    await manager.query(
+      `INSERT INTO unmatched_profiles (profile_id, version, emails, crm_contact_ids, pending_update)
+       SELECT u.profile_id, u.version, ARRAY(SELECT jsonb_array_elements_text(u.emails)), ARRAY(SELECT jsonb_array_elements_text(u.crm_contact_ids)), u.pending_update
+         FROM unnest($1::text[], $2::bigint[], $3::jsonb[], $4::jsonb[], $5::jsonb[]) AS u(profile_id, version, emails, crm_contact_ids, pending_update)
+       ON CONFLICT (profile_id) DO UPDATE SET
+         emails = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.emails ELSE unmatched_profiles.emails END,
+         crm_contact_ids = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.crm_contact_ids ELSE unmatched_profiles.crm_contact_ids END,
+         pending_update = CASE WHEN EXCLUDED.version >= unmatched_profiles.version THEN EXCLUDED.pending_update ELSE unmatched_profiles.pending_update END,
+         version = GREATEST(unmatched_profiles.version, EXCLUDED.version),
+         last_seen_at = now()`,
+      [
+        rows.map((profile) => profile.profileId),
+        rows.map((profile) => profile.version),
+        rows.map((profile) => JSON.stringify(profile.emails.map((email) => email.toLowerCase()))),
+        rows.map((profile) => JSON.stringify(profile.crmContactIds.map((id) => id.toLowerCase()))),
+        rows.map((profile) => (profile.update ? JSON.stringify(profile.update) : null)),
+      ],
+    );
   }
 
   /** Unmatched profiles with an update waiting whose emails or CRM contact ids name this contact. */
