@@ -22,8 +22,8 @@ const CONTACTS = Number(process.argv[2] ?? 20_000);
 const VERSIONS = Number(process.argv[3] ?? 5);
 const BASELINE_CONTACTS = 1_000;
 const BASELINE_VERSIONS = 3;
-/** The bridge's partitionsConsumedConcurrently. */
-const BASELINE_CLIENTS = 3;
+/** The bridge's partitionsConsumedConcurrently: one batch per partition at once. */
+const BASELINE_CLIENTS = 12;
 const ADMIN_KEY = 'bench-sync-crm-admin-key-01';
 const SYNC_KEY = 'bench-sync-crm-sync-key-001';
 const PREFIX = 'bench.';
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     const deadLetters = [...series].filter(([name]) => name.startsWith('sync_dead_letters_total')).reduce((sum, [, value]) => sum + value, 0);
 
     console.log('');
-    console.log(`Sync bridge, ${CONTACTS} contacts × ${VERSIONS} versions = ${total} insight snapshots (backlog), one sync instance (3 partitions at once), 12 partitions`);
+    console.log(`Sync bridge, ${CONTACTS} contacts × ${VERSIONS} versions = ${total} insight snapshots (backlog), one sync instance (${BASELINE_CLIENTS} partitions at once), 12 partitions`);
     console.log(`  sync start to healthy:                  ${healthySeconds.toFixed(1)} s`);
     console.log(`  drained, every contact at v${VERSIONS}:            ${drainSeconds.toFixed(1)} s → ${Math.round(drainRate)} snapshots/s sustained (steady 10–90 %: ${Math.round(steadyRate)}/s)`);
     console.log(`  CRM updates sent: ${applied + stale + notFound} (applied ${applied}, stale ${stale}, not found ${notFound}) in ${requests} requests (${((applied + stale + notFound) / Math.max(1, requests)).toFixed(0)} per request, mean ${((1000 * requestSeconds) / Math.max(1, requests)).toFixed(0)} ms); ${total - (applied + stale + notFound)} coalesced away in the sync`);

@@ -41,7 +41,9 @@ export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicat
       groupId: 'cdp-event-processor',
       contract: rawEventV1,
       fromBeginning: true,
-      concurrency: 4,
+      // Every partition's batch at once: kafkajs fetches again only when all are handled, so processing
+      // them in rounds would make an event wait for several transactions (measured: p50 2.2 s → 0.5 s end to end).
+      concurrency: rawEventV1.topic.partitions,
       maxBatchSize: BATCH_SIZE,
       onBatch: (messages) => this.process(messages),
       onInvalid: (message) => this.skipInvalid(message),

@@ -42,7 +42,8 @@ export class InsightsBridge implements OnApplicationBootstrap, BeforeApplication
       groupId: INSIGHTS_GROUP_ID,
       topic: TOPICS.cdpProfileInsights,
       fromBeginning: true,
-      concurrency: 3,
+      // One batch per partition at once (see the CDP's raw-event processor): the CRM's row locks keep them apart.
+      concurrency: TOPICS.cdpProfileInsights.partitions,
       onLag: (topic, partition, lag) => this.metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
       onBatch: async (records) => {
         const logged: SyncLogEntry[] = [];
