@@ -3,15 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { contactChangedV1, type ContactChangedV1 } from '@cds/contracts';
 import { createKafkajsClient, KafkajsMessageProducer } from '@cds/kafka';
 import { testInfrastructure } from '@cds/testing';
-import { CdpHarness, eventually } from './cdp-harness.js';
+import { CdpHarness, eventually, TestClock } from './cdp-harness.js';
 
 describe('the CRM as a source of the CDP, on real Postgres and Kafka', () => {
   let cdp: CdpHarness;
   let producer: KafkajsMessageProducer;
   let webKey: string;
+  const clock = new TestClock();
 
   beforeAll(async () => {
-    cdp = await CdpHarness.start('cdp-crm-source');
+    cdp = await CdpHarness.start('cdp-crm-source', { clock });
     webKey = await cdp.createSource('web-shop', 'web');
     producer = new KafkajsMessageProducer(createKafkajsClient({ brokers: [testInfrastructure().kafkaBrokers], clientId: 'crm-test', topicPrefix: cdp.topicPrefix }), cdp.topicPrefix);
     await producer.connect();
@@ -25,6 +26,8 @@ describe('the CRM as a source of the CDP, on real Postgres and Kafka', () => {
     await cdp.send('/v1/identify', webKey, { anonymousId: 'anon-web-1', traits: { email: 'lena@example.com' }, messageId: 'web-1' });
     await eventually(async () => (await cdp.query('SELECT 1 FROM events WHERE message_id = $1', ['web-1']))[0], 'the web identify');
     const contactId = randomUUID();
+    // Time as the CDP sees it (a test clock far from the wall clock): a contact change is received then.
+    clock.advance(3 * 24 * 3600_000);
     const change: ContactChangedV1 = { schemaVersion: 1, changeId: randomUUID(), changeType: 'created', contactId, version: 1, occurredAt: new Date().toISOString(), email: 'Lena@Example.com', firstName: 'Lena', companyName: 'Nordwind' };
     await producer.publish(contactChangedV1, [change]);
 
@@ -41,6 +44,9 @@ describe('the CRM as a source of the CDP, on real Postgres and Kafka', () => {
       return body.snapshot?.identifiers.crmContactIds.includes(contactId) ? body : undefined;
     }, 'the insights to carry the CRM contact id');
     expect(insights.snapshot?.identifiers.crmContactIds).toEqual([contactId]);
+
+    const [stored] = (await cdp.query(`SELECT received_at FROM events WHERE message_id = $1`, [`crm-${contactId}-v1`])) as { received_at: Date }[];
+    expect(stored?.received_at.getTime()).toBe(clock.now().getTime());
 
     // The same change delivered again stores nothing new.
     await producer.publish(contactChangedV1, [{ ...change, changeId: randomUUID() }]);

@@ -3,6 +3,7 @@ import { Counter } from 'prom-client';
 import { contactChangedV1, parseContractValue, rawEventV1, type ContactChangedV1 } from '@cds/contracts';
 import type { ConsumedMessage, InvalidMessage, MessageConsumer } from '@cds/kafka';
 import { JsonLogger, MESSAGE_CONSUMER_FACTORY, MetricsService, type MessageConsumerFactory } from '@cds/service-kit';
+import { CLOCK, type Clock } from '../clock/clock.js';
 import { EventIngestionService } from '../processing/event-ingestion.service.js';
 import { SourcesService, type AuthenticatedSource } from '../sources/sources.service.js';
 import { contactChangeAsEvent } from './contact-change-event.js';
@@ -23,6 +24,7 @@ export class CrmContactChangesConsumer implements OnApplicationBootstrap, Before
     private readonly sources: SourcesService,
     private readonly logger: JsonLogger,
     metrics: MetricsService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.consumer = consumerFactory();
     this.consumed = new Counter({ name: 'cdp_crm_contact_changes_total', help: 'CRM contact changes taken in, by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
@@ -47,7 +49,7 @@ export class CrmContactChangesConsumer implements OnApplicationBootstrap, Before
   private async take(message: ConsumedMessage<ContactChangedV1>): Promise<void> {
     const source = this.source;
     if (!source) throw new Error('the crm source is not ready');
-    const event = contactChangeAsEvent(message.value, source.id, new Date());
+    const event = contactChangeAsEvent(message.value, source.id, this.clock.now());
     if (event === null) {
       this.consumed.inc({ outcome: 'ignored' });
       return;
