@@ -70,6 +70,8 @@ describe('CRM internal contacts: creation for CDP customers and erasure on reque
     ]);
     expect(await crm.query('SELECT email, owner, source FROM contacts WHERE id = $1', [newId])).toEqual([{ email: 'new.customer@example.com', owner: null, source: 'cdp' }]);
     expect(await crm.query('SELECT source, first_name FROM contacts WHERE id = $1', [existingId])).toEqual([{ source: 'crm', first_name: 'Rae' }]);
+    expect((await call(repKey, 'GET', `/v1/contacts/${newId}`)).body).toMatchObject({ id: newId, source: 'cdp' });
+    expect((await call(repKey, 'GET', `/v1/contacts/${existingId}`)).body).toMatchObject({ id: existingId, source: 'crm' });
     const audit = (await call(repKey, 'GET', `/v1/contacts/${newId}/audit`)).body;
     expect(audit).toEqual([expect.objectContaining({ actorName: 'configured-sync', action: 'created', changes: { email: 'new.customer@example.com', source: 'cdp', cdpProfileId: profileId } })]);
     await eventually(async () => (changes.some((change) => change.contactId === newId && change.changeType === 'created' && change.email === 'new.customer@example.com') ? true : undefined), 'the creation on crm.contact-changes.v1');

@@ -16,6 +16,8 @@ export interface ContactRow {
   readonly enrichmentVersion: number;
   readonly enrichmentSyncedAt: Date | null;
   readonly cdpProfileId: string | null;
+  /** `crm`: entered by the team (or imported); `cdp`: created by the sync bridge for a known customer (upsert mode). */
+  readonly source: 'crm' | 'cdp';
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly deletedAt: Date | null;
@@ -24,7 +26,7 @@ export interface ContactRow {
 export type ContactFields = Partial<Pick<ContactRow, 'firstName' | 'lastName' | 'email' | 'phone' | 'companyName' | 'owner' | 'lifecycleStage'>>;
 
 const COLUMNS = `id, first_name, last_name, email, phone, company_name, owner, lifecycle_stage, version, enrichment, enrichment_version,
-  enrichment_synced_at, cdp_profile_id, created_at, updated_at, deleted_at`;
+  enrichment_synced_at, cdp_profile_id, source, created_at, updated_at, deleted_at`;
 const FIELD_COLUMNS: Record<keyof ContactFields, string> = {
   firstName: 'first_name',
   lastName: 'last_name',
@@ -152,6 +154,7 @@ function toContact(row: Record<string, unknown>): ContactRow {
     enrichmentVersion: Number(row['enrichment_version']),
     enrichmentSyncedAt: row['enrichment_synced_at'] as Date | null,
     cdpProfileId: row['cdp_profile_id'] as string | null,
+    source: row['source'] as 'crm' | 'cdp',
     createdAt: row['created_at'] as Date,
     updatedAt: row['updated_at'] as Date,
     deletedAt: row['deleted_at'] as Date | null,
