@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { columnValues, insertRow, updateRow } from '../common/row-statements.js';
 import type { PagePosition } from '../common/pagination.js';
 import { SqlConditions } from '../common/records.js';
 import type { ActivityKind } from './dtos/activity.dto.js';
@@ -47,22 +48,11 @@ const FIELD_COLUMNS: Record<keyof ActivityFields, string> = {
 @Injectable()
 export class ActivitiesRepository {
   async insert(manager: EntityManager, fields: ActivityFields): Promise<ActivityRow> {
-    const names = Object.keys(fields) as (keyof ActivityFields)[];
-    const rows = (await manager.query(
-      `INSERT INTO activities (${names.map((name) => FIELD_COLUMNS[name]).join(', ')}) VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
-      names.map((name) => fields[name]),
-    )) as Record<string, unknown>[];
-    return toActivity(rows[0] as Record<string, unknown>);
+    return toActivity(await insertRow(manager, 'activities', columnValues(fields, FIELD_COLUMNS), COLUMNS));
   }
 
   async update(manager: EntityManager, id: string, fields: ActivityFields): Promise<ActivityRow> {
-    const names = Object.keys(fields) as (keyof ActivityFields)[];
-    const assignments = names.map((name, index) => `${FIELD_COLUMNS[name]} = $${index + 2}`);
-    const rows = (await manager.query(`UPDATE activities SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
-      id,
-      ...names.map((name) => fields[name]),
-    ])) as [Record<string, unknown>[], number];
-    return toActivity(rows[0][0] as Record<string, unknown>);
+    return toActivity((await updateRow(manager, 'activities', id, columnValues(fields, FIELD_COLUMNS), COLUMNS)) as Record<string, unknown>);
   }
 
   async setDeleted(manager: EntityManager, id: string, deleted: boolean): Promise<ActivityRow> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { insertRow, updateRow, type ColumnValues } from '../common/row-statements.js';
 import type { CompanySort } from './dtos/company.dto.js';
 
 export interface CompanyRow {
@@ -44,12 +45,7 @@ export interface CompanyFilter {
 @Injectable()
 export class CompaniesRepository {
   async insert(manager: EntityManager, fields: CompanyFields): Promise<CompanyRow> {
-    const names = FIELD_NAMES.filter((name) => fields[name] !== undefined);
-    const rows = (await manager.query(`INSERT INTO companies (${names.join(', ')}) VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING ${COLUMNS}`, names.map((name) => fields[name]))) as Record<
-      string,
-      unknown
-    >[];
-    return toCompany(rows[0] as Record<string, unknown>);
+    return toCompany(await insertRow(manager, 'companies', namedColumns(fields), COLUMNS));
   }
 
   /** Many companies in one statement (CSV import): the same columns for every row, nulls where a row has none. */
@@ -63,13 +59,7 @@ export class CompaniesRepository {
   }
 
   async update(manager: EntityManager, id: string, fields: CompanyFields): Promise<CompanyRow> {
-    const names = FIELD_NAMES.filter((name) => fields[name] !== undefined);
-    const assignments = names.map((name, index) => `${name} = $${index + 2}`);
-    const rows = (await manager.query(`UPDATE companies SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [id, ...names.map((name) => fields[name])])) as [
-      Record<string, unknown>[],
-      number,
-    ];
-    return toCompany(rows[0][0] as Record<string, unknown>);
+    return toCompany((await updateRow(manager, 'companies', id, namedColumns(fields), COLUMNS)) as Record<string, unknown>);
   }
 
   async setDeleted(manager: EntityManager, id: string, deleted: boolean): Promise<CompanyRow> {
@@ -121,6 +111,12 @@ export class CompaniesRepository {
     // The sort key travels as Postgres's own text form: a JavaScript Date would drop the microseconds and repeat rows.
     return rows.map((row) => ({ ...toCompany(row), sortKey: row['sort_key'] as string }));
   }
+}
+
+/** The fields set (column names are the field names). */
+function namedColumns(fields: CompanyFields): ColumnValues {
+  const names = FIELD_NAMES.filter((name) => fields[name] !== undefined);
+  return { columns: names, values: names.map((name) => fields[name]) };
 }
 
 function toCompany(row: Record<string, unknown>): CompanyRow {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { columnValues, insertRow, updateRow } from '../common/row-statements.js';
 import type { ContactSort } from './dtos/contact.dto.js';
 
 export interface ContactRow {
@@ -58,23 +59,12 @@ export interface ContactFilter {
 @Injectable()
 export class ContactsRepository {
   async insert(manager: EntityManager, fields: ContactFields): Promise<ContactRow> {
-    const names = Object.keys(fields) as (keyof ContactFields)[];
-    const rows = (await manager.query(
-      `INSERT INTO contacts (${names.map((name) => FIELD_COLUMNS[name]).join(', ')}) VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
-      names.map((name) => fields[name]),
-    )) as Record<string, unknown>[];
-    return toContact(rows[0] as Record<string, unknown>);
+    return toContact(await insertRow(manager, 'contacts', columnValues(fields, FIELD_COLUMNS), COLUMNS));
   }
 
   /** Applies the changed fields and bumps the version every change is numbered by. */
   async update(manager: EntityManager, id: string, fields: ContactFields): Promise<ContactRow> {
-    const names = Object.keys(fields) as (keyof ContactFields)[];
-    const assignments = names.map((name, index) => `${FIELD_COLUMNS[name]} = $${index + 2}`);
-    const rows = (await manager.query(`UPDATE contacts SET ${[...assignments, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
-      id,
-      ...names.map((name) => fields[name]),
-    ])) as [Record<string, unknown>[], number];
-    return toContact(rows[0][0] as Record<string, unknown>);
+    return toContact((await updateRow(manager, 'contacts', id, columnValues(fields, FIELD_COLUMNS), COLUMNS, ['version = version + 1', 'updated_at = now()'])) as Record<string, unknown>);
   }
 
   async setDeleted(manager: EntityManager, id: string, deleted: boolean): Promise<ContactRow> {

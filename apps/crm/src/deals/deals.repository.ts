@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { insertRow, updateRow, type ColumnValues } from '../common/row-statements.js';
 import type { DealSort } from './dtos/deal.dto.js';
 import type { PagePosition } from '../common/pagination.js';
 import type { StageKind } from './stage-plan.js';
@@ -85,21 +86,12 @@ export const DEAL_SORT_KEYS: Record<DealSort, { key: string; type: 'timestamptz'
 @Injectable()
 export class DealsRepository {
   async insert(manager: EntityManager, fields: DealFields): Promise<string> {
-    const { columns, values } = assignments(fields);
-    const placeholders = values.map((_, index) => `$${index + 1}`);
-    if (fields.closed) {
-      columns.push('closed_at');
-      placeholders.push('now()');
-    }
-    const rows = (await manager.query(`INSERT INTO deals (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id`, values)) as { id: string }[];
-    return (rows[0] as { id: string }).id;
+    return (await insertRow(manager, 'deals', assignments(fields), 'id', fields.closed ? { closed_at: 'now()' } : {}))['id'] as string;
   }
 
   async update(manager: EntityManager, id: string, fields: DealFields): Promise<void> {
-    const { columns, values } = assignments(fields);
-    const sets = [...columns.map((column, index) => `${column} = $${index + 2}`), 'updated_at = now()'];
-    if (fields.closed !== undefined) sets.push(`closed_at = ${fields.closed ? 'now()' : 'NULL'}`);
-    await manager.query(`UPDATE deals SET ${sets.join(', ')} WHERE id = $1`, [id, ...values]);
+    const also = ['updated_at = now()', ...(fields.closed === undefined ? [] : [`closed_at = ${fields.closed ? 'now()' : 'NULL'}`])];
+    await updateRow(manager, 'deals', id, assignments(fields), 'id', also);
   }
 
   async setDeleted(manager: EntityManager, id: string, deleted: boolean): Promise<void> {
@@ -165,7 +157,7 @@ export class DealsRepository {
   }
 }
 
-function assignments(fields: DealFields): { columns: string[]; values: unknown[] } {
+function assignments(fields: DealFields): ColumnValues {
   const names = (Object.keys(fields) as (keyof DealFields)[]).filter((name): name is Exclude<keyof DealFields, 'closed'> => name !== 'closed' && fields[name] !== undefined);
   return { columns: names.map((name) => FIELD_COLUMNS[name]), values: names.map((name) => fields[name]) };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { columnValues, insertRow, updateRow } from '../common/row-statements.js';
 import type { PagePosition } from '../common/pagination.js';
 import { SqlConditions } from '../common/records.js';
 import type { TaskPriority } from './dtos/task.dto.js';
@@ -61,22 +62,11 @@ const ORDERS: Record<TaskListing['order'], { key: string; descending: boolean }>
 @Injectable()
 export class TasksRepository {
   async insert(manager: EntityManager, fields: TaskFields): Promise<TaskRow> {
-    const names = Object.keys(fields) as (keyof TaskFields)[];
-    const rows = (await manager.query(
-      `INSERT INTO tasks (${names.map((name) => FIELD_COLUMNS[name]).join(', ')}) VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
-      names.map((name) => fields[name]),
-    )) as Record<string, unknown>[];
-    return toTask(rows[0] as Record<string, unknown>);
+    return toTask(await insertRow(manager, 'tasks', columnValues(fields, FIELD_COLUMNS), COLUMNS));
   }
 
   async update(manager: EntityManager, id: string, fields: TaskFields): Promise<TaskRow> {
-    const names = Object.keys(fields) as (keyof TaskFields)[];
-    const assignments = names.map((name, index) => `${FIELD_COLUMNS[name]} = $${index + 2}`);
-    const rows = (await manager.query(`UPDATE tasks SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
-      id,
-      ...names.map((name) => fields[name]),
-    ])) as [Record<string, unknown>[], number];
-    return toTask(rows[0][0] as Record<string, unknown>);
+    return toTask((await updateRow(manager, 'tasks', id, columnValues(fields, FIELD_COLUMNS), COLUMNS)) as Record<string, unknown>);
   }
 
   async setDeleted(manager: EntityManager, id: string, deleted: boolean): Promise<TaskRow> {

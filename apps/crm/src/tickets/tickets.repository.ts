@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { columnValues, insertRow, updateRow } from '../common/row-statements.js';
 import type { PagePosition } from '../common/pagination.js';
 import { SqlConditions } from '../common/records.js';
 import type { TicketPriority } from './dtos/ticket.dto.js';
@@ -43,22 +44,11 @@ const FIELD_COLUMNS: Record<keyof TicketFields, string> = {
 @Injectable()
 export class TicketsRepository {
   async insert(manager: EntityManager, fields: TicketFields): Promise<TicketRow> {
-    const names = Object.keys(fields) as (keyof TicketFields)[];
-    const rows = (await manager.query(
-      `INSERT INTO tickets (${names.map((name) => FIELD_COLUMNS[name]).join(', ')}) VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')}) RETURNING ${COLUMNS}`,
-      names.map((name) => fields[name]),
-    )) as Record<string, unknown>[];
-    return toTicket(rows[0] as Record<string, unknown>);
+    return toTicket(await insertRow(manager, 'tickets', columnValues(fields, FIELD_COLUMNS), COLUMNS));
   }
 
   async update(manager: EntityManager, id: string, fields: TicketFields): Promise<TicketRow> {
-    const names = Object.keys(fields) as (keyof TicketFields)[];
-    const assignments = names.map((name, index) => `${FIELD_COLUMNS[name]} = $${index + 2}`);
-    const rows = (await manager.query(`UPDATE tickets SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
-      id,
-      ...names.map((name) => fields[name]),
-    ])) as [Record<string, unknown>[], number];
-    return toTicket(rows[0][0] as Record<string, unknown>);
+    return toTicket((await updateRow(manager, 'tickets', id, columnValues(fields, FIELD_COLUMNS), COLUMNS)) as Record<string, unknown>);
   }
 
   async setDeleted(manager: EntityManager, id: string, deleted: boolean): Promise<TicketRow> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { columnValues, updateRow } from '../common/row-statements.js';
 import type { UserFields, UserRole } from './user-fields.js';
 
 export interface UserRow {
@@ -31,13 +32,7 @@ export class UsersRepository {
   }
 
   async update(manager: EntityManager, id: string, fields: UserFields): Promise<UserRow> {
-    const names = Object.keys(fields) as (keyof UserFields)[];
-    const assignments = names.map((name, index) => `${FIELD_COLUMNS[name]} = $${index + 2}`);
-    const rows = (await manager.query(`UPDATE users SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
-      id,
-      ...names.map((name) => fields[name]),
-    ])) as [Record<string, unknown>[], number];
-    return toUser(rows[0][0] as Record<string, unknown>);
+    return toUser((await updateRow(manager, 'users', id, columnValues(fields, FIELD_COLUMNS), COLUMNS)) as Record<string, unknown>);
   }
 
   async setActive(manager: EntityManager, id: string, active: boolean): Promise<UserRow> {
