@@ -53,10 +53,14 @@ export function parseContractValue<T extends object>(contract: MessageContract<T
 /**
  * Validates what leaves as strictly as what arrives, then writes it as JSON. A
  * value that parseContractValue produced is not validated a second time: on the
- * collection path that would double the cost of every event.
+ * collection path that would double the cost of every event. A value the schema
+ * refuses (or cannot judge, such as a Date where a string is due) goes through
+ * class-validator, which gives the verdict.
  */
 export function serializeContractValue<T extends object>(contract: MessageContract<T>, value: T): string {
-  if (validated.has(value)) return JSON.stringify(value);
+  // The same schema fast path as parseContractValue: outbox messages are built in the
+  // CDP's processing transaction, where class-validator was its largest single cost.
+  if (validated.has(value) || compileContractSchemaValidator(contract)(value)) return JSON.stringify(value);
   const instance = value instanceof contract.valueClass ? value : plainToInstance(contract.valueClass, value);
   return JSON.stringify(assertValid(contract, instance));
 }

@@ -23,6 +23,7 @@ describe('the outbox relay across a Kafka outage, on a real broker and Postgres'
   let relay: OutboxRelay;
   let consumer: Consumer;
   const received: { key: string | null; version: number }[] = [];
+  const registry = new Registry();
 
   beforeAll(async () => {
     kafka = await startDedicatedKafka('outbox-outage');
@@ -35,7 +36,7 @@ describe('the outbox relay across a Kafka outage, on a real broker and Postgres'
     await admin.disconnect();
     producer = new KafkajsMessageProducer(client, '');
     await producer.connect();
-    relay = new OutboxRelay(dataSource, database.url, producer, new JsonLogger('outbox-test', 'fatal'), new Registry());
+    relay = new OutboxRelay(dataSource, database.url, producer, new JsonLogger('outbox-test', 'fatal'), registry);
     relay.onApplicationBootstrap();
   }, 120_000);
 
@@ -55,6 +56,8 @@ describe('the outbox relay across a Kafka outage, on a real broker and Postgres'
     // The relay keeps failing meanwhile, and nothing leaves the table.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect((await dataSource.query('SELECT count(*)::int AS count FROM outbox')) as { count: number }[]).toEqual([{ count: 3 }]);
+    // The backlog shows on /metrics, counted when scraped.
+    expect(await registry.getSingleMetricAsString('outbox_pending')).toContain('outbox_pending 3');
 
     await kafka.restart();
     await eventually(async () => ((await dataSource.query('SELECT count(*)::int AS count FROM outbox')) as { count: number }[])[0]?.count === 0 || undefined, 'the outbox to drain', 60_000);

@@ -29,8 +29,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A notification came while the relay was busy: the next sleep returns at once instead of losing it. */
+  private roused = false;
   private readonly published: Counter;
-  private readonly pending: Gauge;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -40,7 +41,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     registry: Registry,
   ) {
     this.published = new Counter({ name: 'outbox_published_total', help: 'Outbox messages published to Kafka', registers: [registry] });
-    this.pending = new Gauge({ name: 'outbox_pending', help: 'Outbox messages waiting to be published', registers: [registry] });
+    const outboxDatabase = dataSource;
+    // Counted when /metrics is scraped, not on every relay cycle (a count(*) each time the outbox empties).
+    new Gauge({
+      name: 'outbox_pending',
+      help: 'Outbox messages waiting to be published',
+      registers: [registry],
+      async collect() {
+        const rows = (await outboxDatabase.query('SELECT count(*)::int AS count FROM outbox').catch(() => [])) as { count: number }[];
+        if (rows[0]) this.set(rows[0].count);
+      },
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -51,7 +62,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Before shutdown, while the pool and the producer are still open. */
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.rouse();
     await this.loop;
   }
 
@@ -78,12 +89,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           await this.sleep(IDLE_POLL_MS * 2);
           continue;
         }
+        this.roused = false;
         const sent = await this.relayOnce();
         backoff = 0;
-        if (sent < BATCH_SIZE) {
-          await this.updatePendingGauge();
-          await this.sleep(IDLE_POLL_MS);
-        }
+        if (sent < BATCH_SIZE) await this.sleep(IDLE_POLL_MS);
       } catch (error) {
         backoff = Math.min(MAX_BACKOFF_MS, Math.max(200, backoff * 2));
         this.logger.pino.warn({ err: error, retryInMs: backoff }, 'outbox relay failed; messages stay in the outbox');
@@ -106,7 +115,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       return false;
     }
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.rouse());
     this.listener = client;
     return true;
   }
@@ -117,18 +126,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await client?.end().catch(() => undefined);
   }
 
-  private async updatePendingGauge(): Promise<void> {
-    const rows = (await this.dataSource.query('SELECT count(*)::int AS count FROM outbox')) as { count: number }[];
-    this.pending.set(rows[0]?.count ?? 0);
+  private rouse(): void {
+    this.roused = true;
+    this.wake?.();
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
+      if (this.roused) {
         resolve();
+        return;
       }
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
