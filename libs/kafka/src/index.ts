@@ -5,3 +5,4 @@ export * from './kafkajs-producer.js';
 export * from './kafkajs-consumer.js';
 export * from './kafkajs-topic-admin.js';
 export * from './message-headers.js';
+export { FetchBatchGatherer } from './fetch-batch-gatherer.js';

@@ -26,10 +26,14 @@ describe('Kafka batch consumption through the project library, on a real broker'
     await admin.disconnect();
   });
 
-  const startConsumer = async (onBatch: (messages: readonly ConsumedMessage<ContactChangedV1>[]) => Promise<void>, onInvalid: (message: InvalidMessage) => Promise<void>): Promise<void> => {
+  const startConsumer = async (
+    onBatch: (messages: readonly ConsumedMessage<ContactChangedV1>[]) => Promise<void>,
+    onInvalid: (message: InvalidMessage) => Promise<void>,
+    options: { groupId: string; maxBatchSize: number; concurrency?: number } = { groupId: 'batch-group', maxBatchSize: 3 },
+  ): Promise<void> => {
     const consumer = new KafkajsMessageConsumer(kafka, topicPrefix);
     consumers.push(consumer);
-    await consumer.startBatches({ groupId: 'batch-group', contract: contactChangedV1, fromBeginning: true, maxBatchSize: 3, onBatch, onInvalid });
+    await consumer.startBatches({ contract: contactChangedV1, fromBeginning: true, onBatch, onInvalid, ...options });
   };
 
   it('hands over a partition in offset order, in batches of at most maxBatchSize, redelivers a batch that failed, and commits the rest', async () => {
@@ -82,4 +86,20 @@ describe('Kafka batch consumption through the project library, on a real broker'
     await eventually(() => later.includes(8) || undefined, () => `the new message; received: ${JSON.stringify(later)}`, 30_000);
     expect(later).toEqual([8]);
   }, 90_000);
+
+  it('hands what several partitions deliver in one fetch to one call, each partition still in offset order', async () => {
+    const contactIds = Array.from({ length: 24 }, () => randomUUID());
+    await producer.publish(
+      contactChangedV1,
+      [1, 2, 3].flatMap((version) => contactIds.map((contactId) => contactChange(contactId, version))),
+    );
+    const calls: ConsumedMessage<ContactChangedV1>[][] = [];
+    await startConsumer(async (messages) => void calls.push([...messages]), async () => undefined, { groupId: 'joined-group', maxBatchSize: 500, concurrency: TOPICS.crmContactChanges.partitions });
+    await eventually(() => calls.flat().filter((message) => contactIds.includes(message.value.contactId)).length === contactIds.length * 3 || undefined, 'every message', 30_000);
+
+    expect(calls.some((messages) => new Set(messages.map((message) => message.partition)).size > 1)).toBe(true);
+    for (const contactId of contactIds) {
+      expect(calls.flat().filter((message) => message.value.contactId === contactId).map((message) => message.value.version)).toEqual([1, 2, 3]);
+    }
+  }, 60_000);
 });

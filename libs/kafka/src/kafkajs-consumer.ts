@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ContractViolationError, contractLabel, parseContractValue, prefixedTopic } from '@cds/contracts';
 import type { BatchConsumerSubscription, ConsumedMessage, ConsumerSubscription, InvalidMessage, MessageConsumer, MessageCoordinates } from './messaging.ports.js';
+import { FetchBatchGatherer } from './fetch-batch-gatherer.js';
 import { decodeHeaders } from './message-headers.js';
 
 const DEFAULT_MAX_BATCH_SIZE = 500;
@@ -23,7 +24,9 @@ export class KafkajsMessageConsumer implements MessageConsumer {
 
   async startBatches<T extends object>(subscription: BatchConsumerSubscription<T>): Promise<void> {
     // Offsets are resolved by hand, each only after the chunk holding it was handled.
-    await this.run(subscription, { eachBatchAutoResolve: false, eachBatch: (payload) => this.dispatchBatch(subscription, payload) });
+    const size = subscription.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    const gatherer = new FetchBatchGatherer<ConsumedMessage<T>>(size, (messages) => subscription.onBatch(messages));
+    await this.run(subscription, { eachBatchAutoResolve: false, eachBatch: (payload) => this.dispatchBatch(subscription, gatherer, size, payload) });
   }
 
   async stop(): Promise<void> {
@@ -50,9 +53,8 @@ export class KafkajsMessageConsumer implements MessageConsumer {
     else await subscription.onMessage(decoded.valid);
   }
 
-  private async dispatchBatch<T extends object>(subscription: BatchConsumerSubscription<T>, payload: EachBatchPayload): Promise<void> {
+  private async dispatchBatch<T extends object>(subscription: BatchConsumerSubscription<T>, gatherer: FetchBatchGatherer<ConsumedMessage<T>>, size: number, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const size = subscription.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(start, start + size);
@@ -62,7 +64,7 @@ export class KafkajsMessageConsumer implements MessageConsumer {
         if ('invalid' in decoded) await subscription.onInvalid(decoded.invalid);
         else valid.push(decoded.valid);
       }
-      if (valid.length > 0) await subscription.onBatch(valid);
+      if (valid.length > 0) await gatherer.submit(valid);
       payload.resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
       await payload.commitOffsetsIfNecessary();
       await payload.heartbeat();

@@ -55,11 +55,14 @@ export interface ConsumerSubscription<T extends object> {
 }
 
 /**
- * Batch mode: the valid messages of one partition, in offset order, handed over
- * together so the handler can apply them in one transaction.
+ * Batch mode: valid messages handed over together so the handler can apply them
+ * in one transaction. Each partition's messages come in offset order; what
+ * several partitions deliver in one fetch is handed over in one call (up to
+ * maxBatchSize messages), so a steady trickle over many partitions does not cost
+ * one transaction per partition.
  */
 export interface BatchConsumerSubscription<T extends object> extends Omit<ConsumerSubscription<T>, 'onMessage'> {
-  /** At most this many messages per call (a fetched batch is split). Default 500. */
+  /** At most this many messages per call (a partition's fetched batch is split; several partitions' are joined up to it). Default 500. */
   readonly maxBatchSize?: number;
   /** Resolving commits every message handed over; throwing commits none of them (they are delivered again). */
   onBatch(messages: readonly ConsumedMessage<T>[]): Promise<void>;

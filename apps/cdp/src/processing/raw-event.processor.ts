@@ -14,9 +14,9 @@ const BATCH_SIZE = 500;
 
 /**
  * The CDP's event processors: a consumer group over the raw-events topic, so
- * several CDP instances share its partitions. Each partition's events are
- * processed a batch at a time in one transaction; offsets are committed only
- * after it commits, so a crash redelivers and the messageId check drops the repeats.
+ * several CDP instances share its partitions. What one fetch brings from
+ * every partition is processed in one transaction (each partition's events in
+ * order); offsets are committed only after it commits, so a crash redelivers and the messageId check drops the repeats.
  */
 @Injectable()
 export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -61,7 +61,8 @@ export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicat
     try {
       outcomes = await this.batches.ingest(batch);
     } catch (error) {
-      this.logger.pino.warn({ err: error, topic: messages[0]?.topic, partition: messages[0]?.partition, firstOffset: messages[0]?.offset, size: messages.length }, 'batch failed; processing its events one by one');
+      const partitions = [...new Set(messages.map((message) => message.partition))];
+      this.logger.pino.warn({ err: error, topic: messages[0]?.topic, partitions, size: messages.length }, 'batch failed; processing its events one by one');
       outcomes = await this.oneByOne(batch, messages);
     }
     for (const outcome of outcomes) this.processed.inc({ outcome });

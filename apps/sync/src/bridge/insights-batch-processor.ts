@@ -39,7 +39,7 @@ interface Planned {
 }
 
 /**
- * One partition's batch, end to end: decode, keep the newest per profile, send
+ * One fetch's batch (one or several partitions), end to end: decode, keep the newest per profile, send
  * one enrichment batch to the CRM, record the links and the unmatched profiles,
  * dead-letter what cannot be applied. In upsert mode, the known customers the
  * CRM had no contact for get one created, then their update, in the same batch.

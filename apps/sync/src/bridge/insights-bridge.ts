@@ -11,7 +11,7 @@ import { SyncMetrics } from '../metrics/sync-metrics.js';
 import { loggedInsightsDependencies } from '../sync-log/insights-log.js';
 import type { SyncLogEntry } from '../sync-log/sync-log-entry.js';
 import { SyncLog } from '../sync-log/sync-log.js';
-import { processInsightsBatch, type InsightsBatchDependencies } from './insights-batch-processor.js';
+import { CRM_BATCH_LIMIT, processInsightsBatch, type InsightsBatchDependencies } from './insights-batch-processor.js';
 import { KafkajsPartitionBatchConsumer, type PartitionBatchConsumer } from './partition-batch-consumer.js';
 
 export const INSIGHTS_GROUP_ID = 'sync-insights';
@@ -42,8 +42,9 @@ export class InsightsBridge implements OnApplicationBootstrap, BeforeApplication
       groupId: INSIGHTS_GROUP_ID,
       topic: TOPICS.cdpProfileInsights,
       fromBeginning: true,
-      // One batch per partition at once (see the CDP's raw-event processor): the CRM's row locks keep them apart.
+      // Every partition's batch at once (see the CDP's raw-event processor), joined into one CRM request per fetch.
       concurrency: TOPICS.cdpProfileInsights.partitions,
+      maxBatchSize: CRM_BATCH_LIMIT,
       onLag: (topic, partition, lag) => this.metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
       onBatch: async (records) => {
         const logged: SyncLogEntry[] = [];

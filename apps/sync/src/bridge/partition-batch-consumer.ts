@@ -1,6 +1,6 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { prefixedTopic, type TopicDefinition } from '@cds/contracts';
-import { decodeHeaders } from '@cds/kafka';
+import { decodeHeaders, FetchBatchGatherer } from '@cds/kafka';
 import type { JsonLogger } from '@cds/service-kit';
 import { backoffDelayMs } from './backoff.js';
 
@@ -33,10 +33,12 @@ export interface PartitionBatchSubscription {
   readonly fromBeginning?: boolean;
   /** Partitions handled at once; order is kept within each partition. */
   readonly concurrency?: number;
+  /** What several partitions deliver in one fetch is handed over together, up to this many messages (a partition's batch is never split). */
+  readonly maxBatchSize: number;
   /**
-   * The messages of one partition, in offset order. Resolving commits all of
-   * them; throwing commits none: the partition is paused and the same messages
-   * are handed over again after an exponential back-off.
+   * The messages of one fetch, each partition's in offset order. Resolving
+   * commits all of them; throwing commits none: their partitions are paused and
+   * the same messages are handed over again after an exponential back-off.
    */
   onBatch(records: readonly RawRecord[]): Promise<void>;
   /** After each batch: how many messages of the partition are still to be handled (its consumer lag). */
@@ -69,13 +71,14 @@ export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
     // live member (even one whose partitions are paused while the CRM recovers) well inside it.
     const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}${subscription.groupId}`, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 3000 });
     this.consumer = consumer;
+    const gatherer = new FetchBatchGatherer<RawRecord>(subscription.maxBatchSize, (records) => subscription.onBatch(records));
     await consumer.connect();
     await consumer.subscribe({ topics: [prefixedTopic(subscription.topic, this.topicPrefix).name], fromBeginning: subscription.fromBeginning ?? false });
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: subscription.concurrency ?? 1,
-      eachBatch: (payload) => this.handle(consumer, subscription, payload),
+      eachBatch: (payload) => this.handle(consumer, subscription, gatherer, payload),
     });
   }
 
@@ -87,12 +90,12 @@ export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
     await consumer?.disconnect();
   }
 
-  private async handle(consumer: Consumer, subscription: PartitionBatchSubscription, payload: EachBatchPayload): Promise<void> {
+  private async handle(consumer: Consumer, subscription: PartitionBatchSubscription, gatherer: FetchBatchGatherer<RawRecord>, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const records = batch.messages.map((message) => rawRecordOf(batch, message));
     try {
-      await subscription.onBatch(records);
+      await gatherer.submit(records);
     } catch (error) {
       // Nothing resolved: kafkajs fetches again from the last resolved offset once
       // the partition is resumed. Meanwhile its fetch loop keeps heartbeating, so
