@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { TOPICS, type ContactChangedV1 } from '@cds/contracts';
+import { erasedEmailHash } from '../src/internal-contacts/contact-erasure.js';
 import { CrmHarness, eventually, SYNC_KEY } from './crm-harness.js';
 
 interface Created {
@@ -159,5 +161,30 @@ describe('CRM internal contacts: creation for CDP customers and erasure on reque
     // The person comes back to a rep, who creates the contact: it is theirs to enrich.
     const repMade = await created('/v1/contacts', { email: 'gone@example.com' });
     expect(await createForCdp([{ profileId: randomUUID(), email: 'gone@example.com' }])).toEqual([{ index: 0, outcome: 'existing', contactId: repMade }]);
+  });
+
+  // Last: it adds an erased email, which the test above counts.
+  it('never brings back an erased person through a creation that overlaps the erasure', async () => {
+    const email = `overlap-${randomUUID()}@example.com`;
+    const contactId = (await createForCdp([{ profileId: randomUUID(), email }]))[0]?.contactId as string;
+    // Holds the erasure between deleting the contact and committing: the erased hash, inserted here first and not
+    // committed, makes the erasure's own insert of it wait. A creation then checks while nothing is committed yet.
+    const blocker = new pg.Client({ connectionString: crm.database.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('INSERT INTO erased_emails (email_hash) VALUES ($1)', [erasedEmailHash(email)]);
+      const waiting = async (): Promise<number> => (await crm.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0]?.n ?? 0;
+      const erasure = call(SYNC_KEY, 'POST', '/internal/v1/contacts/erase', { requestId: randomUUID(), contactIds: [contactId] });
+      await eventually(async () => (await waiting()) >= 1 || undefined, 'the erasure to wait on the erased hash');
+      const creation = createForCdp([{ profileId: randomUUID(), email }]);
+      await eventually(async () => (await waiting()) >= 2 || undefined, 'the creation to wait for the erasure');
+      await blocker.query('ROLLBACK');
+      expect((await erasure).status).toBe(200);
+      expect(await creation).toEqual([{ index: 0, outcome: 'suppressed', contactId: null }]);
+      expect(await crm.query('SELECT id FROM contacts WHERE email = $1', [email])).toEqual([]);
+    } finally {
+      await blocker.end();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { writeAudit } from '../common/audit-log.js';
 import { contactChange } from '../contacts/contact-change.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
 import { erasedEmailHash } from './contact-erasure.js';
+import { lockEmails } from './email-locks.js';
 
 /**
  * Contacts the sync bridge creates for known CDP customers (upsert mode):
@@ -27,6 +28,7 @@ export class ContactCreationService {
 
   async createOrGet(batch: ContactCreationBatchV1, actor: Principal): Promise<ContactCreationResultV1> {
     return retryingTransaction(this.dataSource, async (manager) => {
+      await lockEmails(manager, batch.contacts.map((contact) => contact.email));
       const results: { index: number; outcome: ContactCreationOutcome; contactId: string | null }[] = [];
       for (const [index, contact] of batch.contacts.entries()) results.push({ index, ...(await this.createOne(manager, contact, actor)) });
       return { results };

@@ -5,6 +5,7 @@ import { OutboxWriter, retryingTransaction } from '@cds/service-kit';
 import type { Principal } from '../auth/api-keys.service.js';
 import { writeAudit } from '../common/audit-log.js';
 import { DETACHED_ON_ERASURE, erasedEmailHash, erasureChange, erasureClosure } from './contact-erasure.js';
+import { lockEmails } from './email-locks.js';
 
 interface ErasedRow {
   readonly id: string;
@@ -38,6 +39,8 @@ export class ContactErasureService {
       // Locked in id order, so two erasures (or an erasure and a merge) of the same contacts cannot deadlock.
       const rows = (await manager.query('SELECT id, version, email FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids])) as ErasedRow[];
       const present = rows.map((row) => row.id);
+      // Before anything is deleted: a creation of these emails waits until the erased hashes are committed.
+      await lockEmails(manager, rows.flatMap((row) => (row.email ? [row.email] : [])));
       if (present.length > 0) await this.eraseRows(manager, rows, request.requestId, actor);
       return { results: requested.map((contactId) => ({ contactId, outcome: present.includes(contactId) ? 'erased' : 'absent' })) };
     });
