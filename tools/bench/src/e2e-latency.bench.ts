@@ -235,7 +235,8 @@ async function main(): Promise<void> {
   } finally {
     agent.destroy();
     await Promise.all([crm.end(), cdp.end()]);
-    await Promise.all(children.map((child) => stopServiceProcess(child)));
+    // The sync first, then the CRM it calls: no "CRM unreachable" noise at the end of a run.
+    for (const child of children.reverse()) await stopServiceProcess(child);
     await environment.close();
   }
 }
