@@ -6,6 +6,7 @@ import { CDP_SETTINGS, type CdpSettings } from '../config/cdp-settings.js';
 import { IdentityGraphRepository } from '../identity/identity-graph.repository.js';
 import { profileIdentifiers } from '../profiles/profile-identifiers.js';
 import { traitValues, type TraitState } from '../profiles/trait-merge.js';
+import type { HeldMembership } from '../segments/merge-carry-over.js';
 import { SegmentMembershipService, type MembershipOutcome } from '../segments/segment-membership.service.js';
 import { grantedConsent } from '../segments/segment-subjects.repository.js';
 import { behaviouralInsights, EMPTY_INSIGHT_STATE, foldEvents, type InsightEvent, type InsightState } from './insight-accumulator.js';
@@ -18,8 +19,11 @@ import { InsightsRepository, type InsightsWrite, type StoredInsights } from './i
 export type InsightTrigger =
   /** New events of the profile, oldest first. */
   | { readonly kind: 'events'; readonly events: readonly InsightEvent[]; readonly identifiersChanged: boolean }
-  /** A merge: the survivor's history is folded again, and its snapshot published under a fresh version. */
-  | { readonly kind: 'recompute' }
+  /**
+   * A merge: the survivor's history is folded again, its snapshot published under a fresh version, and
+   * the segments it is still in keep the earliest entry among it and the stays the merged-away profiles held.
+   */
+  | { readonly kind: 'recompute'; readonly heldByMerged: readonly HeldMembership[] }
   /** Time passed or the models changed: re-scored and re-evaluated, no new data. */
   | { readonly kind: 'reevaluate'; readonly onlySegments?: ReadonlySet<string> };
 
@@ -86,6 +90,7 @@ export class ProfileInsightsService {
         subject: { traits: traitValues(update.person.traits), insights: ruleInsightValues({ ...behaviour, ...scores }), consent: grantedConsent(update.person.consent) },
         current: stored?.snapshot?.segments ?? [],
         ...(update.trigger.kind === 'reevaluate' && update.trigger.onlySegments ? { only: update.trigger.onlySegments } : {}),
+        ...(update.trigger.kind === 'recompute' ? { heldByMerged: update.trigger.heldByMerged } : {}),
       })),
       now,
     );
@@ -118,11 +123,15 @@ export class ProfileInsightsService {
     return results;
   }
 
-  /** Profiles merged away: no insights, no memberships of their own, a tombstone for consumers. */
-  async retire(manager: EntityManager, profileIds: readonly string[], now: Date): Promise<void> {
-    if (profileIds.length === 0) return;
-    await this.memberships.retire(manager, profileIds, now);
-    await this.insights.deleteFor(manager, profileIds);
+  /**
+   * A merge: the profiles merged away keep no insights and no memberships of their own (the caller
+   * publishes their tombstones); the survivor is recomputed, and the customer stays in each segment
+   * any of them was in (and still qualifies for) since the first of them entered it.
+   */
+  async merge(manager: EntityManager, survivorId: string, mergedIds: readonly string[], person: PersonState, now: Date): Promise<InsightResult> {
+    const heldByMerged = await this.memberships.retire(manager, mergedIds, now);
+    await this.insights.deleteFor(manager, mergedIds);
+    return this.update(manager, survivorId, person, { kind: 'recompute', heldByMerged }, now);
   }
 
   private async nextState(manager: EntityManager, update: InsightUpdate, before: InsightState, settings: { defaultCurrency: string }): Promise<InsightState> {

@@ -89,8 +89,7 @@ export class EventIngestionService {
     const person = { traits: traitUpdate.state, consent: consentUpdate.state };
     if (plan.mergedIds.length > 0) {
       // The survivor's insights are folded again from its whole (now joined) history.
-      await this.insights.retire(manager, plan.mergedIds, now);
-      const { version } = await this.insights.update(manager, survivor.id, person, { kind: 'recompute' }, now);
+      const { version } = await this.insights.merge(manager, survivor.id, plan.mergedIds, person, now);
       for (const mergedId of plan.mergedIds) await this.outbox.enqueueTombstone(manager, TOPICS.cdpProfileInsights, mergedId);
       const held = await this.identities.identifiersOfProfiles(manager, [survivor.id]);
       await this.outbox.enqueue(manager, profileMergedV1, [

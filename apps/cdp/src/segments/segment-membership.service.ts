@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SnapshotSegment } from '../insights/insight-snapshot.js';
+import { carryOverMemberships, type HeldMembership } from './merge-carry-over.js';
 import { evaluateSegmentRule, type SegmentEvent, type SegmentSubject } from './rules/index.js';
 import { SegmentCatalog, type ActiveSegment } from './segment-catalog.js';
-import { SegmentsRepository, type MembershipWrite, type ScheduleWrite } from './segments.repository.js';
+import { SegmentsRepository, type CarriedMembershipWrite, type MembershipWrite, type ScheduleWrite } from './segments.repository.js';
 
 export interface MembershipChange {
   readonly segment: Pick<ActiveSegment, 'id' | 'key' | 'name'>;
@@ -24,6 +25,8 @@ export interface MembershipCandidate {
   readonly current: readonly SnapshotSegment[];
   /** Evaluate these segments only (one segment's back-fill); the others stay as they are. */
   readonly only?: ReadonlySet<string>;
+  /** A merge survivor: the stays the profiles merged into it had open (see carryOverMemberships). */
+  readonly heldByMerged?: readonly HeldMembership[];
 }
 
 export interface MembershipEvaluation {
@@ -56,11 +59,13 @@ export class SegmentMembershipService {
     if (candidates.length === 0) return outcomes;
     const active = await this.catalog.active(manager);
     const events = await this.eventsOf(manager, candidates.map((candidate) => candidate.profileId), active.needs.eventNames, active.needs.lookbackMs, now);
-    const writes: { entries: MembershipWrite[]; exits: MembershipWrite[]; due: ScheduleWrite[]; undue: string[] } = { entries: [], exits: [], due: [], undue: [] };
+    const writes: { entries: MembershipWrite[]; exits: MembershipWrite[]; carried: CarriedMembershipWrite[]; due: ScheduleWrite[]; undue: string[] } = { entries: [], exits: [], carried: [], due: [], undue: [] };
     for (const candidate of candidates) {
-      const evaluation = evaluateMemberships(active.segments, { ...candidate.subject, events: events.get(candidate.profileId) ?? [] }, candidate.current, now, candidate.only);
+      const own = evaluateMemberships(active.segments, { ...candidate.subject, events: events.get(candidate.profileId) ?? [] }, candidate.current, now, candidate.only);
+      const evaluation = candidate.heldByMerged ? { ...own, ...carryOverMemberships(own, candidate.heldByMerged) } : { ...own, carried: [] };
       for (const segment of evaluation.entered) writes.entries.push({ profileId: candidate.profileId, segmentId: segment.id });
       for (const segment of evaluation.exited) writes.exits.push({ profileId: candidate.profileId, segmentId: segment.id });
+      for (const held of evaluation.carried) writes.carried.push({ profileId: candidate.profileId, segmentId: held.segmentId, enteredAt: held.enteredAt });
       // A partial evaluation (one segment's back-fill) must not drop or delay the others' schedule.
       if (evaluation.reevaluateAt !== null) writes.due.push({ profileId: candidate.profileId, dueAt: evaluation.reevaluateAt, keepEarlier: candidate.only !== undefined });
       else if (!candidate.only) writes.undue.push(candidate.profileId);
@@ -73,9 +78,14 @@ export class SegmentMembershipService {
     return outcomes;
   }
 
-  /** Profiles merged away: their stays end now; the survivor's memberships are evaluated afresh. */
-  async retire(manager: EntityManager, profileIds: readonly string[], now: Date): Promise<void> {
-    await this.segments.exitAll(manager, profileIds, now);
+  /**
+   * Profiles merged away: their own stays end now, when they stop being profiles
+   * (the rows stay as their history; no exit is published, their snapshots get
+   * tombstones). Returns the stays they had open, from which the survivor's
+   * memberships keep the earliest entry (evaluateMany's `heldByMerged`).
+   */
+  async retire(manager: EntityManager, profileIds: readonly string[], now: Date): Promise<HeldMembership[]> {
+    return this.segments.exitAll(manager, profileIds, now);
   }
 
   /** Each profile's events the segments read, in one statement for all of them. */

@@ -25,6 +25,11 @@ export interface MembershipWrite {
   readonly segmentId: string;
 }
 
+/** A merge survivor's stay that starts when a profile merged into it entered (see carryOverMemberships). */
+export interface CarriedMembershipWrite extends MembershipWrite {
+  readonly enteredAt: string;
+}
+
 export interface ScheduleWrite {
   readonly profileId: string;
   readonly dueAt: Date;
@@ -34,6 +39,7 @@ export interface ScheduleWrite {
 export interface EvaluationWrites {
   readonly entries: readonly MembershipWrite[];
   readonly exits: readonly MembershipWrite[];
+  readonly carried: readonly CarriedMembershipWrite[];
   readonly due: readonly ScheduleWrite[];
   readonly undue: readonly string[];
 }
@@ -101,10 +107,12 @@ export class SegmentsRepository {
    * Records what evaluations found, for many profiles in one statement: stays
    * opened (one already open is kept) and closed, and when each profile is next
    * due (`keepEarlier`: an evaluation of some segments only keeps an earlier time
-   * already set) or that it is not due any more.
+   * already set) or that it is not due any more. A merge's carried stays take a
+   * second statement.
    */
   async recordEvaluations(manager: EntityManager, evaluations: EvaluationWrites, at: Date): Promise<void> {
-    const { entries, exits, due, undue } = evaluations;
+    const { entries, exits, carried, due, undue } = evaluations;
+    await this.recordCarried(manager, carried);
     if (entries.length + exits.length + due.length + undue.length === 0) return;
     await manager.query(
       `WITH exited AS (
@@ -132,10 +140,25 @@ export class SegmentsRepository {
     );
   }
 
-  /** Closes every open membership of the profiles (merged away): the survivor's are evaluated afresh. */
-  async exitAll(manager: EntityManager, profileIds: readonly string[], at: Date): Promise<void> {
-    await manager.query('UPDATE segment_memberships SET exited_at = $2 WHERE profile_id = ANY($1::uuid[]) AND exited_at IS NULL', [profileIds, at]);
+  /** Opens a merge survivor's carried stays at their entry time, or moves its open stay back to it. */
+  private async recordCarried(manager: EntityManager, carried: readonly CarriedMembershipWrite[]): Promise<void> {
+    if (carried.length === 0) return;
+    await manager.query(
+      `INSERT INTO segment_memberships (segment_id, profile_id, entered_at)
+       SELECT segment_id, profile_id, entered_at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS t(segment_id, profile_id, entered_at)
+       ON CONFLICT (segment_id, profile_id) WHERE exited_at IS NULL DO UPDATE SET entered_at = least(segment_memberships.entered_at, excluded.entered_at)`,
+      [carried.map((stay) => stay.segmentId), carried.map((stay) => stay.profileId), carried.map((stay) => stay.enteredAt)],
+    );
+  }
+
+  /** Closes every open membership of the profiles (merged away) and returns the stays it closed. */
+  async exitAll(manager: EntityManager, profileIds: readonly string[], at: Date): Promise<{ segmentId: string; enteredAt: string }[]> {
+    const closed = (await manager.query('UPDATE segment_memberships SET exited_at = $2 WHERE profile_id = ANY($1::uuid[]) AND exited_at IS NULL RETURNING segment_id, entered_at', [
+      profileIds,
+      at,
+    ])) as [{ segment_id: string; entered_at: Date }[], number];
     await manager.query('DELETE FROM segment_reevaluations WHERE profile_id = ANY($1::uuid[])', [profileIds]);
+    return closed[0].map((row) => ({ segmentId: row.segment_id, enteredAt: row.entered_at.toISOString() }));
   }
 
   /** Profiles whose re-evaluation is due, claimed so that two instances never take the same one. */
