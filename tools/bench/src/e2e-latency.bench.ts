@@ -194,6 +194,12 @@ async function main(): Promise<void> {
     const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000) - Math.round(TICK_MS / PROBE_INTERVAL_MS));
     let sent = 0;
     let rejected = 0;
+    // Why batches were refused: the HTTP status, or the request's error.
+    const refusals = new Map<string, number>();
+    const refuse = (reason: string, count: number): void => {
+      rejected += count;
+      refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+    };
     let behindTicks = 0;
     const started = performance.now();
     const pending: Promise<void>[] = [];
@@ -206,11 +212,9 @@ async function main(): Promise<void> {
       pending.push(
         post('/v1/batch', { batch }).then(
           (status) => {
-            if (status !== 200) rejected += batch.length;
+            if (status !== 200) refuse(`HTTP ${status}`, batch.length);
           },
-          () => {
-            rejected += batch.length;
-          },
+          (error: unknown) => refuse(error instanceof Error ? error.message : String(error), batch.length),
         ),
       );
       if ((tick * TICK_MS) % PROBE_INTERVAL_MS === 0) pending.push(sendProbe().catch(() => void probeRejected++));
@@ -226,6 +230,7 @@ async function main(): Promise<void> {
     const rate = (sent + probesSent) / loadSeconds;
     console.log('');
     console.log(`offered load        ${rate.toFixed(0)} events/s for ${loadSeconds.toFixed(1)} s (${sent} load events, ${rejected} refused, ${behindTicks} ticks late)`);
+    if (refusals.size > 0) console.log(`refused batches     ${[...refusals].map(([reason, count]) => `${count} × ${reason}`).join(', ')}`);
     console.log(`probes              ${probesSent} sent, ${latencies.length} seen in the CRM, ${timedOut} not within ${PROBE_TIMEOUT_MS / 1000} s, ${probeRejected} refused by the CDP`);
     console.log(
       `event → CRM latency p50 ${percentile(sorted, 0.5).toFixed(0)} ms, p90 ${percentile(sorted, 0.9).toFixed(0)} ms, p99 ${percentile(sorted, 0.99).toFixed(0)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(0)} ms (resolution ${POLL_MS} ms)`,
