@@ -6,3 +6,4 @@ export * from './kafkajs-consumer.js';
 export * from './kafkajs-topic-admin.js';
 export * from './message-headers.js';
 export { FetchBatchGatherer } from './fetch-batch-gatherer.js';
+export { offsetCommitter, positionAfter, type PartitionPosition } from './offset-commits.js';

@@ -3,6 +3,7 @@ import { ContractViolationError, contractLabel, parseContractValue, prefixedTopi
 import type { BatchConsumerSubscription, ConsumedMessage, ConsumerSubscription, InvalidMessage, MessageConsumer, MessageCoordinates } from './messaging.ports.js';
 import { FetchBatchGatherer } from './fetch-batch-gatherer.js';
 import { decodeHeaders } from './message-headers.js';
+import { offsetCommitter, positionAfter } from './offset-commits.js';
 
 const DEFAULT_MAX_BATCH_SIZE = 500;
 
@@ -23,10 +24,11 @@ export class KafkajsMessageConsumer implements MessageConsumer {
   }
 
   async startBatches<T extends object>(subscription: BatchConsumerSubscription<T>): Promise<void> {
-    // Offsets are resolved by hand, each only after the chunk holding it was handled.
+    // Offsets are resolved and committed by hand, each only after the chunk holding it was handled.
     const size = subscription.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     const gatherer = new FetchBatchGatherer<ConsumedMessage<T>>(size, (messages) => subscription.onBatch(messages));
-    await this.run(subscription, { eachBatchAutoResolve: false, eachBatch: (payload) => this.dispatchBatch(subscription, gatherer, size, payload) });
+    const commits = offsetCommitter(() => this.consumer);
+    await this.run(subscription, { autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.dispatchBatch(subscription, gatherer, commits, size, payload) });
   }
 
   async stop(): Promise<void> {
@@ -35,7 +37,7 @@ export class KafkajsMessageConsumer implements MessageConsumer {
     await consumer?.disconnect();
   }
 
-  private async run<T extends object>(subscription: Omit<ConsumerSubscription<T>, 'onMessage'>, handler: Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve'>): Promise<void> {
+  private async run<T extends object>(subscription: Omit<ConsumerSubscription<T>, 'onMessage'>, handler: Pick<ConsumerRunConfig, 'autoCommit' | 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve'>): Promise<void> {
     if (this.consumer) throw new Error('This consumer is already started');
     const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}${subscription.groupId}`, allowAutoTopicCreation: false });
     this.consumer = consumer;
@@ -53,7 +55,13 @@ export class KafkajsMessageConsumer implements MessageConsumer {
     else await subscription.onMessage(decoded.valid);
   }
 
-  private async dispatchBatch<T extends object>(subscription: BatchConsumerSubscription<T>, gatherer: FetchBatchGatherer<ConsumedMessage<T>>, size: number, payload: EachBatchPayload): Promise<void> {
+  private async dispatchBatch<T extends object>(
+    subscription: BatchConsumerSubscription<T>,
+    gatherer: FetchBatchGatherer<ConsumedMessage<T>>,
+    commits: ReturnType<typeof offsetCommitter>,
+    size: number,
+    payload: EachBatchPayload,
+  ): Promise<void> {
     const { batch } = payload;
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!payload.isRunning() || payload.isStale()) return;
@@ -65,8 +73,9 @@ export class KafkajsMessageConsumer implements MessageConsumer {
         else valid.push(decoded.valid);
       }
       if (valid.length > 0) await gatherer.submit(valid);
-      payload.resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
-      await payload.commitOffsetsIfNecessary();
+      const last = (chunk[chunk.length - 1] as KafkaMessage).offset;
+      payload.resolveOffset(last);
+      await commits.enqueue([positionAfter(batch.topic, batch.partition, last)]);
       await payload.heartbeat();
     }
   }

@@ -1,6 +1,6 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { prefixedTopic, type TopicDefinition } from '@cds/contracts';
-import { decodeHeaders, FetchBatchGatherer } from '@cds/kafka';
+import { decodeHeaders, FetchBatchGatherer, offsetCommitter, positionAfter } from '@cds/kafka';
 import type { JsonLogger } from '@cds/service-kit';
 import { backoffDelayMs } from './backoff.js';
 
@@ -72,13 +72,15 @@ export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
     const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}${subscription.groupId}`, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 3000 });
     this.consumer = consumer;
     const gatherer = new FetchBatchGatherer<RawRecord>(subscription.maxBatchSize, (records) => subscription.onBatch(records));
+    const commits = offsetCommitter(() => this.consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [prefixedTopic(subscription.topic, this.topicPrefix).name], fromBeginning: subscription.fromBeginning ?? false });
     await consumer.run({
-      autoCommit: true,
+      // Committed by hand once a batch is handled, one request for the partitions handled together.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: subscription.concurrency ?? 1,
-      eachBatch: (payload) => this.handle(consumer, subscription, gatherer, payload),
+      eachBatch: (payload) => this.handle(consumer, subscription, gatherer, commits, payload),
     });
   }
 
@@ -90,7 +92,13 @@ export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
     await consumer?.disconnect();
   }
 
-  private async handle(consumer: Consumer, subscription: PartitionBatchSubscription, gatherer: FetchBatchGatherer<RawRecord>, payload: EachBatchPayload): Promise<void> {
+  private async handle(
+    consumer: Consumer,
+    subscription: PartitionBatchSubscription,
+    gatherer: FetchBatchGatherer<RawRecord>,
+    commits: ReturnType<typeof offsetCommitter>,
+    payload: EachBatchPayload,
+  ): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const records = batch.messages.map((message) => rawRecordOf(batch, message));
@@ -116,7 +124,7 @@ export class KafkajsPartitionBatchConsumer implements PartitionBatchConsumer {
     this.attempts.delete(batch.partition);
     subscription.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
     payload.resolveOffset(batch.lastOffset());
-    await payload.commitOffsetsIfNecessary();
+    await commits.enqueue([positionAfter(batch.topic, batch.partition, batch.lastOffset())]);
     await payload.heartbeat();
   }
 }
