@@ -88,7 +88,7 @@ describe('Kafka batch consumption through the project library, on a real broker'
   }, 90_000);
 
   it('hands what several partitions deliver in one fetch to one call, each partition still in offset order', async () => {
-    const contactIds = Array.from({ length: 24 }, () => randomUUID());
+    const contactIds: string[] = Array.from({ length: 24 }, () => randomUUID());
     await producer.publish(
       contactChangedV1,
       [1, 2, 3].flatMap((version) => contactIds.map((contactId) => contactChange(contactId, version))),
