@@ -6,6 +6,7 @@ import { CdpHarness, eventually, TestClock } from './cdp-harness.js';
 
 interface Snapshot {
   profileId: string;
+  name?: { firstName?: string; lastName?: string };
   insights: Record<string, unknown> & { lifetimeValue: number; orderCount: number; rfm: unknown; predictedLifetimeValue: number | null };
   segments: { key: string; enteredAt: string }[];
 }
@@ -256,6 +257,29 @@ describe('CDP insights and segments on real Postgres and Kafka', () => {
     await send('/v1/page', appKey, { userId: 'cust-77', name: 'Home', timestamp: lastSeen, messageId: 'noop-1' });
     await processed('noop-1');
     expect((await insightsOf('email:ana@example.com')).version).toBe(before.version);
+  });
+
+  it('publishes the name from the first/last name traits, and no new snapshot when the same name comes again', async () => {
+    const insightsTopic = await cdp.readTopic(TOPICS.cdpProfileInsights.name);
+    const before = await insightsOf('email:ana@example.com');
+    expect(before.snapshot?.name).toBeUndefined();
+    // In the minute of the last event, so only the name changes what a consumer sees.
+    const lastSeen = String(before.snapshot?.insights['lastSeenAt']);
+    const identify = (messageId: string): Promise<void> => send('/v1/identify', appKey, { userId: 'cust-77', traits: { firstName: 'Ana', last_name: 'Lind' }, timestamp: lastSeen, messageId });
+    await identify('name-1');
+    await processed('name-1');
+    const named = await insightsOf('email:ana@example.com');
+    expect(named.version).toBeGreaterThan(before.version);
+    expect(named.snapshot?.name).toEqual({ firstName: 'Ana', lastName: 'Lind' });
+    const message = await eventually(
+      () => insightsTopic.find((entry) => (entry.value as { profileId?: string; version?: number } | null)?.version === named.version && entry.key === named.profileId),
+      'the named snapshot on the insights topic',
+    );
+    expect(parseContractValue(profileInsightsV1, message.value).name).toEqual({ firstName: 'Ana', lastName: 'Lind' });
+
+    await identify('name-2');
+    await processed('name-2');
+    expect((await insightsOf('email:ana@example.com')).version).toBe(named.version);
   });
 
   it('lets winter-jacket browsers leave once their last view is more than 7 days old', async () => {

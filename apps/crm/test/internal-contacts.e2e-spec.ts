@@ -14,7 +14,7 @@ describe('CRM internal contacts: creation for CDP customers and erasure on reque
   let repKey: string;
   const changes: ContactChangedV1[] = [];
   const call: CrmHarness['call'] = (key, method, path, body) => crm.call(key, method, path, body);
-  const createForCdp = async (contacts: { profileId: string; email: string }[]): Promise<Created['results']> => {
+  const createForCdp = async (contacts: { profileId: string; email: string; firstName?: string; lastName?: string }[]): Promise<Created['results']> => {
     const answer = await call(SYNC_KEY, 'POST', '/internal/v1/contacts', { contacts });
     expect(answer.status).toBe(200);
     return (answer.body as Created).results;
@@ -48,6 +48,9 @@ describe('CRM internal contacts: creation for CDP customers and erasure on reque
     expect((await call(SYNC_KEY, 'POST', '/internal/v1/contacts', { contacts: [{ profileId: randomUUID(), email: 'ok@example.com', owner: 'me' }] })).body).toMatchObject({
       message: ['contacts.0.property owner should not exist'],
     });
+    expect((await call(SYNC_KEY, 'POST', '/internal/v1/contacts', { contacts: [{ profileId: randomUUID(), email: 'ok@example.com', firstName: '', lastName: 'l'.repeat(201) }] })).body).toMatchObject({
+      message: ['contacts.0.firstName should not be empty', 'contacts.0.lastName must be shorter than or equal to 200 characters'],
+    });
     expect((await call(SYNC_KEY, 'POST', '/internal/v1/contacts/erase', { contactIds: [randomUUID()] })).body).toMatchObject({ message: ['requestId must be the erasure request id (a UUID)'] });
     expect((await call(SYNC_KEY, 'POST', '/internal/v1/contacts/erase', { requestId: randomUUID(), contactIds: ['nope'] })).body).toMatchObject({
       message: ['each of contactIds must be a contact id (a UUID)'],
@@ -56,13 +59,13 @@ describe('CRM internal contacts: creation for CDP customers and erasure on reque
     expect(await crm.query("SELECT id FROM contacts WHERE email = 'ok@example.com'")).toEqual([]);
   });
 
-  it('creates an owner-less `cdp` contact once per normalised email, audited under the sync key and published', async () => {
+  it('creates an owner-less `cdp` contact with the CDP\'s names once per normalised email, audited under the sync key and published', async () => {
     const existingId = await created('/v1/contacts', { email: 'Rep.Made@Example.com', firstName: 'Rae' });
     const profileId = randomUUID();
     const results = await createForCdp([
-      { profileId, email: 'New.Customer@Example.com' },
-      { profileId: randomUUID(), email: 'rep.made@example.com' },
-      { profileId: randomUUID(), email: 'new.customer@example.com' },
+      { profileId, email: 'New.Customer@Example.com', firstName: 'Nina', lastName: 'Newman' },
+      { profileId: randomUUID(), email: 'rep.made@example.com', firstName: 'Rachel', lastName: 'Madison' },
+      { profileId: randomUUID(), email: 'new.customer@example.com', firstName: 'Nora' },
     ]);
     const newId = results[0]?.contactId;
     expect(results).toEqual([
@@ -70,13 +73,24 @@ describe('CRM internal contacts: creation for CDP customers and erasure on reque
       { index: 1, outcome: 'existing', contactId: existingId },
       { index: 2, outcome: 'existing', contactId: newId },
     ]);
-    expect(await crm.query('SELECT email, owner, source FROM contacts WHERE id = $1', [newId])).toEqual([{ email: 'new.customer@example.com', owner: null, source: 'cdp' }]);
-    expect(await crm.query('SELECT source, first_name FROM contacts WHERE id = $1', [existingId])).toEqual([{ source: 'crm', first_name: 'Rae' }]);
-    expect((await call(repKey, 'GET', `/v1/contacts/${newId}`)).body).toMatchObject({ id: newId, source: 'cdp' });
-    expect((await call(repKey, 'GET', `/v1/contacts/${existingId}`)).body).toMatchObject({ id: existingId, source: 'crm' });
+    expect(await crm.query('SELECT email, first_name, last_name, owner, source FROM contacts WHERE id = $1', [newId])).toEqual([
+      { email: 'new.customer@example.com', first_name: 'Nina', last_name: 'Newman', owner: null, source: 'cdp' },
+    ]);
+    // Reps own an existing contact's names: the CDP's never replace them, nor fill a blank one.
+    expect(await crm.query('SELECT source, first_name, last_name FROM contacts WHERE id = $1', [existingId])).toEqual([{ source: 'crm', first_name: 'Rae', last_name: null }]);
+    expect((await call(repKey, 'GET', `/v1/contacts/${newId}`)).body).toMatchObject({ id: newId, source: 'cdp', firstName: 'Nina', lastName: 'Newman' });
+    expect((await call(repKey, 'GET', `/v1/contacts/${existingId}`)).body).toMatchObject({ id: existingId, source: 'crm', firstName: 'Rae' });
+    expect((await call(repKey, 'GET', `/v1/contacts/${existingId}/audit`)).body).toEqual([expect.objectContaining({ action: 'created' })]);
     const audit = (await call(repKey, 'GET', `/v1/contacts/${newId}/audit`)).body;
-    expect(audit).toEqual([expect.objectContaining({ actorName: 'configured-sync', action: 'created', changes: { email: 'new.customer@example.com', source: 'cdp', cdpProfileId: profileId } })]);
-    await eventually(async () => (changes.some((change) => change.contactId === newId && change.changeType === 'created' && change.email === 'new.customer@example.com') ? true : undefined), 'the creation on crm.contact-changes.v1');
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorName: 'configured-sync',
+        action: 'created',
+        changes: { email: 'new.customer@example.com', firstName: 'Nina', lastName: 'Newman', source: 'cdp', cdpProfileId: profileId },
+      }),
+    ]);
+    const published = await eventually(async () => changes.find((change) => change.contactId === newId && change.changeType === 'created'), 'the creation on crm.contact-changes.v1');
+    expect(published).toMatchObject({ email: 'new.customer@example.com', firstName: 'Nina', lastName: 'Newman' });
 
     // A redelivered batch returns the same contact.
     expect(await createForCdp([{ profileId, email: 'new.customer@example.com' }])).toEqual([{ index: 0, outcome: 'existing', contactId: newId }]);

@@ -15,10 +15,14 @@ interface ContactChange {
   contactId: string;
   changeType: string;
   email?: string;
+  firstName?: string;
+  lastName?: string;
 }
 
 const snapshot = (profileId: string, version: number, identifiers: Partial<ProfileIdentifiersV1>, lifetimeValue: number): ProfileInsightsV1 =>
   insightsSnapshot(profileId, version, identifiers, { lifetimeValue });
+
+const named = (insights: ProfileInsightsV1, firstName: string, lastName: string): ProfileInsightsV1 => ({ ...insights, name: { firstName, lastName } });
 
 /** What the CDP reads from the CRM: crm.contact-changes.v1, from its beginning. */
 const readContactChanges = async (stack: SyncStack): Promise<() => ContactChange[]> => {
@@ -46,15 +50,17 @@ describe('sync upsert mode and erasure by contact deletion, against a real CRM',
   const twin = randomUUID();
   let customerContact: string;
 
-  it('creates the contact of a known customer with no match, enriches and links it; the CRM publishes it for the CDP', async () => {
-    await publish(snapshot(customer, 4, { emails: ['New.Customer@example.com'] }, 120));
+  it('creates the contact of a known customer with no match, with their name, enriches and links it; the CRM publishes it for the CDP', async () => {
+    await publish(named(snapshot(customer, 4, { emails: ['New.Customer@example.com'] }, 120), 'Nina', 'Newman'));
     const contact = await eventually(async () => (await stack.contactsWithEmail('new.customer@example.com')).find((view) => view.enrichment !== null), 'the created, enriched contact');
     customerContact = contact.id;
     expect(contact).toMatchObject({ owner: null, enrichment: { lifetimeValue: 120 }, enrichmentVersion: 4 });
+    expect((await stack.crm('GET', `/v1/contacts/${contact.id}`)).body).toMatchObject({ firstName: 'Nina', lastName: 'Newman' });
     const audit = (await stack.crm('GET', `/v1/contacts/${contact.id}/audit`)).body as unknown as { actorName: string; action: string; changes: Record<string, unknown> }[];
     expect(audit).toContainEqual(expect.objectContaining({ actorName: 'configured-sync', action: 'created', changes: expect.objectContaining({ source: 'cdp', cdpProfileId: customer }) }));
     await eventually(async () => (await stack.linkOf(customer)) === contact.id && !(await stack.isUnmatched(customer)), 'the profile linked, not unmatched');
-    await eventually(async () => (changes().some((change) => change.contactId === contact.id && change.changeType === 'created' && change.email === 'new.customer@example.com') ? true : undefined), 'the creation on crm.contact-changes.v1');
+    const created = await eventually(async () => changes().find((change) => change.contactId === contact.id && change.changeType === 'created'), 'the creation on crm.contact-changes.v1');
+    expect(created).toMatchObject({ email: 'new.customer@example.com', firstName: 'Nina', lastName: 'Newman' });
   });
 
   it('does not loop: the contact coming back through the CDP, and a second profile with that email, create nothing more', async () => {
@@ -73,9 +79,11 @@ describe('sync upsert mode and erasure by contact deletion, against a real CRM',
     expect(made.status).toBe(201);
     const repMade = made.body['id'] as string;
     const anonymous = randomUUID();
-    await publish(snapshot(randomUUID(), 2, { emails: ['rep.made@example.com'] }, 60), snapshot(anonymous, 1, { userIds: ['u-77'] }, 5));
+    await publish(named(snapshot(randomUUID(), 2, { emails: ['rep.made@example.com'] }, 60), 'Rachel', 'Madison'), snapshot(anonymous, 1, { userIds: ['u-77'] }, 5));
     await eventually(async () => ((await stack.contactsWithEmail('rep.made@example.com'))[0]?.enrichment ? true : undefined), 'the rep-made contact enriched');
     expect((await stack.contactsWithEmail('rep.made@example.com')).map((view) => view.id)).toEqual([repMade]);
+    // The rep's names stay: the CDP's name is only for a contact the bridge creates.
+    expect((await stack.crm('GET', `/v1/contacts/${repMade}`)).body).toMatchObject({ firstName: 'Rae', lastName: null });
     await eventually(async () => ((await stack.isUnmatched(anonymous)) ? true : undefined), 'the profile without email waiting unmatched');
     const total = (await stack.crm('GET', '/v1/contacts?limit=100')).body as unknown as { data: ContactView[] };
     expect(total.data.map((view) => view.email).sort()).toEqual(['new.customer@example.com', 'rep.made@example.com']);
@@ -133,8 +141,8 @@ describe('sync upsert mode with the real CDP: a created contact comes back witho
     await stack?.stop();
   }, 60_000);
 
-  it('creates the contact once: the CDP learns its CRM contact id and the bridge reaches it through the link', async () => {
-    await collect('/v1/identify', { userId: 'loop-u1', traits: { email } });
+  it('creates the contact once, named from the traits: the CDP learns its CRM contact id and the bridge reaches it through the link', async () => {
+    await collect('/v1/identify', { userId: 'loop-u1', traits: { email, firstName: 'Lou', last_name: 'Pérez' } });
     await collect('/v1/track', { userId: 'loop-u1', event: 'Order Completed', properties: { order_id: 'loop-o1', revenue: 90, currency: 'EUR' } });
     const contact = await eventually(async () => (await stack.contactsWithEmail(email))[0], 'the contact created by the bridge');
     // The CRM published the creation, the CDP took it in: the profile now carries the contact id, and its newest
@@ -146,6 +154,7 @@ describe('sync upsert mode with the real CDP: a created contact comes back witho
       return view?.enrichmentVersion === insights.version ? { insights, view } : undefined;
     }, 'the CDP snapshot carrying the CRM contact id applied to the contact');
     expect(settled.view.enrichment?.lifetimeValue).toBe(90);
+    expect((await stack.crm('GET', `/v1/contacts/${contact.id}`)).body).toMatchObject({ firstName: 'Lou', lastName: 'Pérez' });
 
     await collect('/v1/track', { userId: 'loop-u1', event: 'Order Completed', properties: { order_id: 'loop-o2', revenue: 30, currency: 'EUR' } });
     await eventually(async () => ((await stack.contactsWithEmail(email))[0]?.enrichment?.lifetimeValue === 120 ? true : undefined), 'the next order on the same contact');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { behaviouralInsights, EMPTY_INSIGHT_STATE } from './insight-accumulator.js';
-import { buildSnapshot, sameSnapshot, type SnapshotParts } from './insight-snapshot.js';
+import { buildSnapshot, personName, sameSnapshot, type SnapshotParts } from './insight-snapshot.js';
 
 const parts: SnapshotParts = {
   profileId: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f',
@@ -12,7 +12,10 @@ const parts: SnapshotParts = {
     { segmentId: 'a', key: 'cart-abandoners', name: 'Cart abandoners', enteredAt: '2026-11-23T10:00:00.000Z' },
   ],
   consent: { marketing: { value: true, observedAt: '2026-11-20T00:00:00.000Z' }, odd: { value: 'yes', observedAt: '2026-11-20T00:00:00.000Z' } },
+  traits: { city: { value: 'Leeds', observedAt: '2026-11-20T00:00:00.000Z' } },
 };
+
+const at = (value: unknown, observedAt = '2026-11-20T00:00:00.000Z'): { value: unknown; observedAt: string } => ({ value, observedAt });
 
 describe('insight snapshots', () => {
   it('orders lists canonically, keeps last seen to the minute and only boolean consent', () => {
@@ -41,5 +44,45 @@ describe('insight snapshots', () => {
     expect(sameSnapshot(null, snapshot)).toBe(false);
     expect(sameSnapshot(snapshot, buildSnapshot({ ...parts, behaviour: { ...parts.behaviour, lastSeenAt: '2026-11-23T12:00:01.000Z' } }))).toBe(false);
     expect(sameSnapshot(snapshot, buildSnapshot({ ...parts, segments: parts.segments.slice(1) }))).toBe(false);
+  });
+
+  it('carries no name when the profile has no name traits, so snapshots stored before names existed still compare equal', () => {
+    const storedBefore = buildSnapshot(parts);
+    expect(storedBefore).not.toHaveProperty('name');
+    expect(sameSnapshot(storedBefore, buildSnapshot({ ...parts, traits: { ...parts.traits, name: at('Jane Doe'), firstName: at('  ') } }))).toBe(true);
+  });
+
+  it('publishes the name from the first/last name traits: a new or changed name is a change, the same name is not', () => {
+    const named = buildSnapshot({ ...parts, traits: { ...parts.traits, firstName: at('Jane'), lastName: at('Doe') } });
+    expect(named.name).toEqual({ firstName: 'Jane', lastName: 'Doe' });
+    expect(sameSnapshot(buildSnapshot(parts), named)).toBe(false);
+    expect(sameSnapshot(named, buildSnapshot({ ...parts, traits: { ...parts.traits, firstName: at('Jane', '2026-11-22T00:00:00.000Z'), lastName: at('Doe') } }))).toBe(true);
+    expect(sameSnapshot(named, buildSnapshot({ ...parts, traits: { ...parts.traits, firstName: at('Jane'), lastName: at('Doe-Smith') } }))).toBe(false);
+    expect(sameSnapshot(named, buildSnapshot({ ...parts, traits: { ...parts.traits, firstName: at('Jane') } }))).toBe(false);
+  });
+});
+
+describe('personName', () => {
+  it('reads the Segment-spec and snake_case spellings, trimmed, and leaves an unknown part out', () => {
+    expect(personName({ firstName: at(' Jane '), lastName: at('Doe') })).toEqual({ firstName: 'Jane', lastName: 'Doe' });
+    expect(personName({ first_name: at('Jane'), last_name: at('Doe') })).toEqual({ firstName: 'Jane', lastName: 'Doe' });
+    expect(personName({ last_name: at('Doe') })).toEqual({ lastName: 'Doe' });
+  });
+
+  it('takes the newer observation where both spellings are held, the Segment-spec one on a tie', () => {
+    expect(personName({ firstName: at('Jane', '2026-11-20T00:00:00Z'), first_name: at('Janet', '2026-11-21T00:00:00Z') })).toEqual({ firstName: 'Janet' });
+    expect(personName({ firstName: at('Jane', '2026-11-22T00:00:00Z'), first_name: at('Janet', '2026-11-21T00:00:00Z') })).toEqual({ firstName: 'Jane' });
+    expect(personName({ firstName: at('Jane'), first_name: at('Janet') })).toEqual({ firstName: 'Jane' });
+  });
+
+  it('does not split a full name trait, and knows nothing from values that are not usable text', () => {
+    expect(personName({ name: at('Jane Doe') })).toBeUndefined();
+    expect(personName({ firstName: at(42), lastName: at('   ') })).toBeUndefined();
+    expect(personName({ firstName: at(null), lastName: at('x'.repeat(201)) })).toBeUndefined();
+    expect(personName({ firstName: at('J'.repeat(200)) })).toEqual({ firstName: 'J'.repeat(200) });
+  });
+
+  it('a newer unusable value (a name cleared with null) makes the part unknown rather than falling back to an older spelling', () => {
+    expect(personName({ first_name: at('Jane', '2026-11-20T00:00:00Z'), firstName: at(null, '2026-11-21T00:00:00Z') })).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { PERSON_NAME_MAX_LENGTH } from '@cds/contracts';
 import type { BehaviouralInsights } from './insight-accumulator.js';
 
 /** RFM and model outputs of a profile (see insight-scores.ts); null where a model has nothing to say. */
@@ -16,6 +17,14 @@ export interface SnapshotSegment {
   readonly enteredAt: string;
 }
 
+/** A trait or consent entry as the profile holds it: the value and when it was observed. */
+type Observed = Readonly<Record<string, { readonly value: unknown; readonly observedAt: string }>>;
+
+export interface PersonName {
+  readonly firstName?: string;
+  readonly lastName?: string;
+}
+
 /**
  * The content of a profile's `cdp.profile-insights.v1` message without its
  * version and time: what is compared to decide whether anything changed.
@@ -23,6 +32,8 @@ export interface SnapshotSegment {
 export interface PublishedInsights {
   readonly profileId: string;
   readonly identifiers: { readonly userIds: readonly string[]; readonly emails: readonly string[]; readonly crmContactIds: readonly string[] };
+  /** Left out, not null, when unknown: a snapshot stored before names were published then still compares equal. */
+  readonly name?: PersonName;
   readonly insights: Omit<BehaviouralInsights, 'unconvertedRevenue'> & InsightScores & { readonly unconvertedRevenue: readonly { currency: string; amount: number }[] };
   readonly segments: readonly SnapshotSegment[];
   readonly consent: readonly { readonly purpose: string; readonly granted: boolean; readonly updatedAt: string }[];
@@ -34,7 +45,39 @@ export interface SnapshotParts {
   readonly behaviour: BehaviouralInsights;
   readonly scores: InsightScores;
   readonly segments: readonly SnapshotSegment[];
-  readonly consent: Readonly<Record<string, { readonly value: unknown; readonly observedAt: string }>>;
+  readonly consent: Observed;
+  readonly traits: Observed;
+}
+
+/** The explicit name traits, each part under its Segment-spec spelling first. */
+const NAME_TRAITS = { firstName: ['firstName', 'first_name'], lastName: ['lastName', 'last_name'] } as const;
+
+/**
+ * The person's name from the explicit first/last name traits (a `name` trait
+ * is not split: guessing where a first name ends would be wrong for many
+ * names). Where both spellings of a part are held, the newer observation wins,
+ * as it does for any trait. A value that is not usable text (not a string,
+ * blank, longer than the contract allows) leaves that part unknown. Undefined
+ * when neither part is known.
+ */
+export function personName(traits: Observed): PersonName | undefined {
+  const name: { firstName?: string; lastName?: string } = {};
+  for (const part of ['firstName', 'lastName'] as const) {
+    const value = newestOf(traits, NAME_TRAITS[part]);
+    const text = typeof value === 'string' ? value.trim() : '';
+    if (text.length > 0 && text.length <= PERSON_NAME_MAX_LENGTH) name[part] = text;
+  }
+  return name.firstName === undefined && name.lastName === undefined ? undefined : name;
+}
+
+/** The value of the most recently observed of these traits; on a tie the first listed. */
+function newestOf(traits: Observed, names: readonly string[]): unknown {
+  let newest: { readonly value: unknown; readonly observedAt: string } | undefined;
+  for (const name of names) {
+    const entry = traits[name];
+    if (entry && (!newest || Date.parse(entry.observedAt) > Date.parse(newest.observedAt))) newest = entry;
+  }
+  return newest?.value;
 }
 
 /**
@@ -44,6 +87,7 @@ export interface SnapshotParts {
  */
 export function buildSnapshot(parts: SnapshotParts): PublishedInsights {
   const { unconvertedRevenue, ...behaviour } = parts.behaviour;
+  const name = personName(parts.traits);
   return {
     profileId: parts.profileId,
     identifiers: {
@@ -51,6 +95,7 @@ export function buildSnapshot(parts: SnapshotParts): PublishedInsights {
       emails: [...parts.identifiers.emails].sort(),
       crmContactIds: [...parts.identifiers.crmContactIds].sort(),
     },
+    ...(name ? { name } : {}),
     insights: {
       ...behaviour,
       lastSeenAt: behaviour.lastSeenAt === null ? null : `${behaviour.lastSeenAt.slice(0, 16)}:00.000Z`,

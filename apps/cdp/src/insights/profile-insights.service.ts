@@ -99,7 +99,15 @@ export class ProfileInsightsService {
     const snapshots = computed.map((item) => {
       const profileId = item.update.profileId;
       const membership = memberships.get(profileId) as MembershipOutcome;
-      const snapshot = buildSnapshot({ profileId, identifiers: identifiers.get(profileId) as PublishedInsights['identifiers'], behaviour: item.behaviour, scores: item.scores, segments: membership.segments, consent: item.update.person.consent });
+      const snapshot = buildSnapshot({
+        profileId,
+        identifiers: identifiers.get(profileId) as PublishedInsights['identifiers'],
+        behaviour: item.behaviour,
+        scores: item.scores,
+        segments: membership.segments,
+        consent: item.update.person.consent,
+        traits: item.update.person.traits,
+      });
       // A merge always publishes: consumers then hold a version of the survivor above any of the profiles merged into it.
       const changed = item.update.trigger.kind === 'recompute' || !sameSnapshot(item.stored?.snapshot ?? null, snapshot);
       return { ...item, membership, snapshot, changed };

@@ -13,7 +13,9 @@ import { lockEmails } from './email-locks.js';
  * Contacts the sync bridge creates for known CDP customers (upsert mode):
  * create-or-get by normalised email, so a redelivered batch or two bridges
  * racing for one email end with one contact. A new contact is owner-less, has
- * source `cdp`, is audited under the sync key and published like any other.
+ * source `cdp`, the names the CDP knows, is audited under the sync key and
+ * published like any other. An existing contact is returned as it is: reps own
+ * its data, so the CDP never renames it.
  * The email of a contact erased on request is not given a contact again
  * (`suppressed`): a CDP snapshot older than the erasure must not bring the
  * person back. A rep can still create one through the public API.
@@ -37,16 +39,18 @@ export class ContactCreationService {
 
   private async createOne(manager: EntityManager, contact: ContactCreationV1, actor: Principal): Promise<{ outcome: ContactCreationOutcome; contactId: string | null }> {
     const email = contact.email.trim().toLowerCase();
+    const firstName = contact.firstName?.trim() || null;
+    const lastName = contact.lastName?.trim() || null;
     if (await this.isErased(manager, email)) {
       const live = await this.contacts.findLiveByEmail(manager, email);
       return live ? { outcome: 'existing', contactId: live.id } : { outcome: 'suppressed', contactId: null };
     }
     // The live-email unique index arbitrates: a concurrent creation of the same email makes this insert wait, then do nothing.
     const inserted = (await manager.query(
-      `INSERT INTO contacts (email, source) VALUES ($1, 'cdp')
+      `INSERT INTO contacts (email, first_name, last_name, source) VALUES ($1, $2, $3, 'cdp')
        ON CONFLICT (email) WHERE deleted_at IS NULL AND email IS NOT NULL DO NOTHING
        RETURNING id, version`,
-      [email],
+      [email, firstName, lastName],
     )) as { id: string; version: string }[];
     const created = inserted[0];
     if (!created) {
@@ -54,9 +58,15 @@ export class ContactCreationService {
       if (!existing) throw new Error(`no live contact with ${email} after a conflicting insert`);
       return { outcome: 'existing', contactId: existing.id };
     }
-    await writeAudit(manager, actor, 'contact', created.id, 'created', { email, source: 'cdp', cdpProfileId: contact.profileId });
+    await writeAudit(manager, actor, 'contact', created.id, 'created', {
+      email,
+      ...(firstName ? { firstName } : {}),
+      ...(lastName ? { lastName } : {}),
+      source: 'cdp',
+      cdpProfileId: contact.profileId,
+    });
     await this.outbox.enqueue(manager, contactChangedV1, [
-      contactChange({ id: created.id, version: Number(created.version), email, phone: null, firstName: null, lastName: null, companyName: null }, 'created'),
+      contactChange({ id: created.id, version: Number(created.version), email, phone: null, firstName, lastName, companyName: null }, 'created'),
     ]);
     return { outcome: 'created', contactId: created.id };
   }

@@ -67,7 +67,8 @@ export async function processInsightsBatch(records: readonly RawRecord[], deps: 
   const refused: RejectedRecord[] = [];
   const toCreate: ToCreate[] = [];
   await sendUpdates(planned, deps, refused, (item, outcome) => {
-    const creation = contactToCreate(deps.createContacts !== undefined, item.update, outcome.outcome, item.linked);
+    const name = item.entry.kind === 'snapshot' ? item.entry.snapshot.name : undefined;
+    const creation = contactToCreate(deps.createContacts !== undefined, item.update, outcome.outcome, item.linked, name);
     if (creation) toCreate.push({ ...item, creation });
     else settle(item, outcome, changes, deps.metrics);
   });

@@ -8,24 +8,30 @@ const byEmail: EnrichmentUpdateV1 = { email: 'ana@example.com', profileId: PROFI
 
 describe('contactToCreate', () => {
   it('creates a contact for a known customer no contact matched, by email', () => {
-    expect(contactToCreate(true, byEmail, 'not_found', false)).toEqual({ profileId: PROFILE, email: 'ana@example.com' });
+    expect(contactToCreate(true, byEmail, 'not_found', false, undefined)).toEqual({ profileId: PROFILE, email: 'ana@example.com' });
+  });
+
+  it('gives the contact the parts of the name the snapshot carries', () => {
+    expect(contactToCreate(true, byEmail, 'not_found', false, { firstName: 'Ana', lastName: 'Lind' })).toEqual({ profileId: PROFILE, email: 'ana@example.com', firstName: 'Ana', lastName: 'Lind' });
+    expect(contactToCreate(true, byEmail, 'not_found', false, { lastName: 'Lind' })).toEqual({ profileId: PROFILE, email: 'ana@example.com', lastName: 'Lind' });
+    expect(contactToCreate(true, byEmail, 'not_found', false, null)).toEqual({ profileId: PROFILE, email: 'ana@example.com' });
   });
 
   it('creates nothing in update-only mode, or when the CRM had the contact', () => {
-    expect(contactToCreate(false, byEmail, 'not_found', false)).toBeNull();
-    expect(contactToCreate(true, byEmail, 'applied', false)).toBeNull();
-    expect(contactToCreate(true, byEmail, 'stale', false)).toBeNull();
+    expect(contactToCreate(false, byEmail, 'not_found', false, undefined)).toBeNull();
+    expect(contactToCreate(true, byEmail, 'applied', false, undefined)).toBeNull();
+    expect(contactToCreate(true, byEmail, 'stale', false, undefined)).toBeNull();
   });
 
   it('does not re-create a contact the CRM lost: a stored link or a carried CRM contact id named it', () => {
     const byId: EnrichmentUpdateV1 = { contactId: CONTACT, profileId: PROFILE, version: 3, enrichment };
-    expect(contactToCreate(true, byId, 'not_found', false)).toBeNull();
-    expect(contactToCreate(true, byId, 'not_found', true)).toBeNull();
-    expect(contactToCreate(true, byEmail, 'not_found', true)).toBeNull();
+    expect(contactToCreate(true, byId, 'not_found', false, undefined)).toBeNull();
+    expect(contactToCreate(true, byId, 'not_found', true, undefined)).toBeNull();
+    expect(contactToCreate(true, byEmail, 'not_found', true, undefined)).toBeNull();
   });
 
   it('never creates a contact to clear it', () => {
-    expect(contactToCreate(true, { ...byEmail, enrichment: null }, 'not_found', false)).toBeNull();
+    expect(contactToCreate(true, { ...byEmail, enrichment: null }, 'not_found', false, undefined)).toBeNull();
   });
 });
 

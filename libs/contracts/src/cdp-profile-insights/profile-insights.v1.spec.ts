@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseContractValue, serializeContractValue } from '../message-contract.js';
-import { MISSING, PROFILE_ID, validProfileInsights, violationsOf, withPath } from '../testing/valid-messages.fixtures.js';
+import { MISSING, PROFILE_ID, validProfileInsights, verdictsOf, violationsOf, withPath } from '../testing/valid-messages.fixtures.js';
 import { TOPICS } from '../topics/topic-definition.js';
 import { profileInsightsV1 } from './profile-insights.v1.js';
 
@@ -132,5 +132,38 @@ describe('cdp.profile-insights v1', () => {
   ])('refuses an unknown field %s%s, so no event content can ride along', (prefix, field) => {
     const plain = withPath(validProfileInsights(), `${prefix}${field}`, { page: '/cart', revenue: 42 });
     expect(violationsOf(profileInsightsV1, plain)).toEqual([`${prefix}${field}: property ${field} should not exist`]);
+  });
+
+  describe('name (optional, added within schema version 1)', () => {
+    const named = (name: unknown): Record<string, unknown> => withPath(validProfileInsights(), 'name', name);
+
+    it.each([
+      ['both parts', { firstName: 'Jane', lastName: 'Doe' }],
+      ['only a first name', { firstName: 'Jane' }],
+      ['only a last name', { lastName: 'Doe' }],
+      ['200 characters each', { firstName: 'f'.repeat(200), lastName: 'l'.repeat(200) }],
+    ])('accepts %s, agreed by the schema, and writes it back unchanged', (_label, name) => {
+      const plain = named(name);
+      expect(verdictsOf(profileInsightsV1, plain)).toEqual({ classValidator: true, compiled: true, generic: true });
+      expect(JSON.parse(serializeContractValue(profileInsightsV1, parseContractValue(profileInsightsV1, plain)))).toEqual(plain);
+    });
+
+    it('may be left out: a snapshot written before it existed stays valid', () => {
+      expect(validProfileInsights()).not.toHaveProperty('name');
+      expect(verdictsOf(profileInsightsV1, validProfileInsights())).toEqual({ classValidator: true, compiled: true, generic: true });
+    });
+
+    it.each([
+      ['name', 'name: name must be an object', 'Jane Doe'],
+      ['name', 'name: name must be an object', [{ firstName: 'Jane' }]],
+      ['name.firstName', 'name.firstName: firstName should not be empty', ''],
+      ['name.firstName', 'name.firstName: firstName must be a string', 42],
+      ['name.lastName', 'name.lastName: lastName must be shorter than or equal to 200 characters', 'l'.repeat(201)],
+      ['name.middleName', 'name.middleName: property middleName should not exist', 'Q'],
+    ])('%s is refused by class-validator and the schema: %s', (path, violation, value) => {
+      const plain = withPath(named({ firstName: 'Jane', lastName: 'Doe' }), path, value);
+      expect(violationsOf(profileInsightsV1, plain)).toEqual([violation]);
+      expect(verdictsOf(profileInsightsV1, plain)).toEqual({ classValidator: false, compiled: false, generic: false });
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SchemaDescription } from '../contract-decorators.js';
 import { defineContract } from '../message-contract.js';
 import { ProfileIdentifiersV1 } from '../cdp-profiles/profile-identifiers.v1.js';
@@ -45,6 +45,30 @@ export class ProfileInsightConsentV1 {
   updatedAt!: string;
 }
 
+/** The longest first or last name a snapshot carries: the CRM's limit for a contact's names. */
+export const PERSON_NAME_MAX_LENGTH = 200;
+
+/** An optional first or last name: non-empty text of at most PERSON_NAME_MAX_LENGTH characters. */
+export function OptionalNamePart(): PropertyDecorator {
+  // In the order a decorator stack written above the property applies them (bottom first).
+  const rules = [IsOptional(), IsString(), IsNotEmpty(), MaxLength(PERSON_NAME_MAX_LENGTH)];
+  return (target, property) => {
+    for (const rule of rules) rule(target, property);
+  };
+}
+
+@SchemaDescription(
+  'The person\'s name as the profile\'s traits give it (`firstName` or `first_name`, `lastName` or `last_name`, trimmed). ' +
+    'A part the CDP does not know is left out.',
+)
+export class ProfileNameV1 {
+  @OptionalNamePart()
+  firstName?: string;
+
+  @OptionalNamePart()
+  lastName?: string;
+}
+
 /**
  * The latest insight snapshot of one CDP profile: what the CRM and other
  * consumers may know about a person. Identifiers and computed values only, never
@@ -78,6 +102,16 @@ export class ProfileInsightsV1 {
   @Type(() => ProfileIdentifiersV1)
   @IsObject()
   identifiers!: ProfileIdentifiersV1;
+
+  @SchemaDescription(
+    'Optional, added within schemaVersion 1 (additive: a snapshot without it is still valid). Left out when the profile has no first or last name ' +
+      'trait; a change of name is a change of the snapshot and is published like any other.',
+  )
+  @ValidateNested()
+  @Type(() => ProfileNameV1)
+  @IsObject()
+  @IsOptional()
+  name?: ProfileNameV1;
 
   @ValidateNested()
   @Type(() => ProfileInsightValuesV1)

@@ -1,13 +1,16 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { OptionalNamePart } from '../cdp-profile-insights/profile-insights.v1.js';
 
 /** The CRM's per-request limit of the internal contacts endpoints, the same as the enrichment endpoint's. */
 export const INTERNAL_CONTACTS_BATCH_LIMIT = 500;
 
 /**
  * A contact the sync bridge asks the CRM to create for a known CDP customer
- * (upsert mode). The insights snapshot carries no names or phone, so the email
- * (normalised by the CRM) is the contact's only field.
+ * (upsert mode): the email (normalised by the CRM) and, when the CDP knows
+ * them, the names from the insights snapshot's optional `name`. The names are
+ * set only on a contact this creates; an existing contact keeps the ones its
+ * reps gave it.
  */
 export class ContactCreationV1 {
   @IsUUID('all', { message: 'profileId must be the CDP profile id (a UUID)' })
@@ -16,6 +19,12 @@ export class ContactCreationV1 {
   @MaxLength(320)
   @IsEmail()
   email!: string;
+
+  @OptionalNamePart()
+  firstName?: string;
+
+  @OptionalNamePart()
+  lastName?: string;
 }
 
 /** `POST /internal/v1/contacts` on the CRM: create-or-get by normalised email, one result per contact, in order. */
