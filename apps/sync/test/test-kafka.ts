@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import type { MessageContract } from '@cds/contracts';
-import { createKafkajsClient, KafkajsMessageProducer, type SerializedMessage } from '@cds/kafka';
+import type { MessageContract, TopicDefinition } from '@cds/contracts';
+import { createKafkajsClient, KafkajsMessageProducer, KafkajsTopicAdmin, type SerializedMessage } from '@cds/kafka';
 
 export interface TopicMessage {
   readonly key: string | null;
@@ -71,6 +71,16 @@ export class TestKafka {
     this.admin ??= this.connected(this.kafka.admin());
     const offsets = await (await this.admin).fetchTopicOffsets(this.topic(topic));
     return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+  }
+
+  /** Creates topics as the services do (their partitions and configs), for messages sent before any service started. */
+  async ensureTopics(topics: readonly TopicDefinition[]): Promise<void> {
+    const admin = new KafkajsTopicAdmin(createKafkajsClient({ brokers: [this.brokers], clientId: 'sync-e2e', topicPrefix: this.topicPrefix }), this.topicPrefix);
+    try {
+      await admin.ensureTopics(topics);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async close(): Promise<void> {
