@@ -12,7 +12,7 @@
  * the CDP's 200 to the moment the CRM row holds the probe's order count (the CRM
  * database is polled every POLL_MS for all probes in flight, one query).
  *
- *   npm run build && node tools/bench/dist/e2e-latency.bench.js [events/s] [seconds] [customers]
+ *   npm run build && node tools/bench/dist/e2e-latency.bench.js [events/s] [seconds] [customers] [--cdp-tiers]
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -20,9 +20,12 @@ import pg from 'pg';
 import { findFreePort, startServiceProcess, stopServiceProcess, waitUntilHealthy, type ServiceProcess } from '@cds/local-infra';
 import { percentile, repoRoot, startBenchEnvironment } from './bench-environment.js';
 
-const RATE = Number(process.argv[2] ?? 1_000);
-const DURATION_S = Number(process.argv[3] ?? 60);
-const CUSTOMERS = Number(process.argv[4] ?? 20_000);
+const positional = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
+const RATE = Number(positional[0] ?? 1_000);
+const DURATION_S = Number(positional[1] ?? 60);
+const CUSTOMERS = Number(positional[2] ?? 20_000);
+/** `--cdp-tiers`: the CDP as two processes, a collector and a processor (CDP_ROLES), as a deployment can run it. */
+const CDP_TIERS = process.argv.includes('--cdp-tiers');
 /** One in four customers is a CRM contact, as when reps know the bigger accounts. */
 const CONTACT_SHARE = 4;
 const PROBES = 100;
@@ -59,7 +62,9 @@ interface Probe {
 
 async function main(): Promise<void> {
   console.log('starting Postgres, Kafka, the CDP, the CRM and the sync (built) ...');
-  const environment = await startBenchEnvironment('cdp', { CDP_ADMIN_TOKEN: CDP_ADMIN, CDP_DEV_WRITE_KEY: WRITE_KEY });
+  const cdpEnv = { CDP_ADMIN_TOKEN: CDP_ADMIN, CDP_DEV_WRITE_KEY: WRITE_KEY };
+  const environment = await startBenchEnvironment('cdp', CDP_TIERS ? { ...cdpEnv, CDP_ROLES: 'collector' } : cdpEnv);
+  if (CDP_TIERS) await environment.startInstance({ CDP_ROLES: 'processor' });
   const children: ServiceProcess[] = [];
   const startService = async (name: string, env: Record<string, string>): Promise<string> => {
     const port = await findFreePort();
