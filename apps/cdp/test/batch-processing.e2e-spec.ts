@@ -170,5 +170,10 @@ describe('CDP batch processing of raw events on real Postgres and Kafka', () => 
     expect((await insightsOf('user_id:pia')).snapshot?.insights).toMatchObject({ orderCount: 1, lifetimeValue: 12 });
     const metrics = await (await fetch(`${cdp.url}/metrics`)).text();
     expect(metrics).toMatch(/cdp_events_processed_total\{outcome="failed"\} 1\b/);
+    // Every event processed over Kafka counts in the freshness histogram, every batch in the batch ones.
+    const series = (name: string): number => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(series('cdp_event_processing_delay_seconds_count')).toBeGreaterThanOrEqual(4);
+    expect(series('cdp_event_batch_size_sum')).toBe(series('cdp_event_processing_delay_seconds_count'));
+    expect(series('cdp_event_batch_duration_seconds_count')).toBe(series('cdp_event_batch_size_count'));
   });
 });

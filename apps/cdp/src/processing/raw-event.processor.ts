@@ -1,9 +1,10 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { rawEventV1, type RawEventV1 } from '@cds/contracts';
 import type { ConsumedMessage, InvalidMessage, MessageConsumer } from '@cds/kafka';
 import { JsonLogger, MESSAGE_CONSUMER_FACTORY, MetricsService, type MessageConsumerFactory } from '@cds/service-kit';
+import { CLOCK, type Clock } from '../clock/clock.js';
 import { SourcesService } from '../sources/sources.service.js';
 import { EventBatchIngestionService } from './event-batch-ingestion.service.js';
 import type { SourcedEvent } from './event-batch.js';
@@ -22,6 +23,9 @@ const BATCH_SIZE = 500;
 export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: MessageConsumer;
   private readonly processed: Counter<'outcome'>;
+  private readonly batchSize: Histogram;
+  private readonly batchDuration: Histogram;
+  private readonly delay: Histogram;
 
   constructor(
     @Inject(MESSAGE_CONSUMER_FACTORY) consumerFactory: MessageConsumerFactory,
@@ -30,10 +34,16 @@ export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicat
     private readonly sources: SourcesService,
     private readonly dataSource: DataSource,
     private readonly logger: JsonLogger,
+    @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
   ) {
     this.consumer = consumerFactory();
-    this.processed = new Counter({ name: 'cdp_events_processed_total', help: 'Raw events processed, by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
+    const registers = [metrics.registry];
+    this.processed = new Counter({ name: 'cdp_events_processed_total', help: 'Raw events processed, by outcome', labelNames: ['outcome'], registers });
+    this.batchSize = new Histogram({ name: 'cdp_event_batch_size', help: 'Events per processing batch (one fetch of every partition)', buckets: [1, 5, 10, 25, 50, 100, 250, 500], registers });
+    this.batchDuration = new Histogram({ name: 'cdp_event_batch_duration_seconds', help: 'Time to process one batch of events', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers });
+    // The freshness operators watch: from the collector's 200 (receivedAt, on the CDP clock) to the event's insights committed.
+    this.delay = new Histogram({ name: 'cdp_event_processing_delay_seconds', help: 'Time from an event accepted to its processing committed', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,6 +66,7 @@ export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async process(messages: readonly ConsumedMessage<RawEventV1>[]): Promise<void> {
+    const endTimer = this.batchDuration.startTimer();
     const batch = await Promise.all(messages.map(async (message) => ({ event: message.value, source: await this.sources.describe(message.value.sourceId) })));
     let outcomes: (IngestionOutcome | 'failed')[];
     try {
@@ -66,6 +77,10 @@ export class RawEventProcessor implements OnApplicationBootstrap, BeforeApplicat
       outcomes = await this.oneByOne(batch, messages);
     }
     for (const outcome of outcomes) this.processed.inc({ outcome });
+    endTimer();
+    this.batchSize.observe(messages.length);
+    const now = this.clock.now().getTime();
+    for (const { value } of messages) this.delay.observe(Math.max(0, now - Date.parse(value.receivedAt)) / 1000);
   }
 
   /**
