@@ -9,9 +9,10 @@ import type { EntityManager } from 'typeorm';
  */
 export async function lockEmails(manager: EntityManager, emails: readonly string[]): Promise<void> {
   if (emails.length === 0) return;
+  // Normalised here as the CRM stores emails: Postgres' lower() under the C locale leaves non-ASCII letters as they are.
   await manager.query(
     `SELECT pg_advisory_xact_lock(hashtext('contact-email'), key)
-     FROM (SELECT DISTINCT hashtext(lower(trim(email))) AS key FROM unnest($1::text[]) AS email ORDER BY key) AS keys`,
-    [emails],
+     FROM (SELECT DISTINCT hashtext(email) AS key FROM unnest($1::text[]) AS email ORDER BY key) AS keys`,
+    [emails.map((email) => email.trim().toLowerCase())],
   );
 }
