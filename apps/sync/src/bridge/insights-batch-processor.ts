@@ -1,5 +1,5 @@
 import type { ContactCreationBatchV1, ContactCreationResultV1, ContactCreationV1, EnrichmentBatchResultV1, EnrichmentOutcome, EnrichmentUpdateV1 } from '@cds/contracts';
-import { TOPICS } from '@cds/contracts';
+import { CRM_BATCH_LIMIT, TOPICS } from '@cds/contracts';
 import type { SerializedMessage } from '@cds/kafka';
 import { PermanentCrmError } from '../crm/crm-enrichment.client.js';
 import { addressedTo, contactToCreate } from '../enrichment/contact-creation.js';
@@ -8,9 +8,6 @@ import type { MatchChanges, StoredLink, UnmatchedProfile } from '../matching/mat
 import type { SyncMetrics } from '../metrics/sync-metrics.js';
 import { decodeInsights, type RejectedRecord } from './decode-insights.js';
 import type { RawRecord } from './partition-batch-consumer.js';
-
-/** The CRM's per-request limit. */
-export const CRM_BATCH_LIMIT = 500;
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'dead-letter-reason',

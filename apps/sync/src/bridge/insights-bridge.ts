@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { TOPICS } from '@cds/contracts';
+import { CRM_BATCH_LIMIT, TOPICS } from '@cds/contracts';
 import type { MessageProducer } from '@cds/kafka';
 import { JsonLogger, KAFKA_CLIENT, MESSAGE_PRODUCER } from '@cds/service-kit';
 import { SyncEnv } from '../config/sync-env.js';
@@ -11,7 +11,7 @@ import { SyncMetrics } from '../metrics/sync-metrics.js';
 import { loggedInsightsDependencies } from '../sync-log/insights-log.js';
 import type { SyncLogEntry } from '../sync-log/sync-log-entry.js';
 import { SyncLog } from '../sync-log/sync-log.js';
-import { CRM_BATCH_LIMIT, processInsightsBatch, type InsightsBatchDependencies } from './insights-batch-processor.js';
+import { processInsightsBatch, type InsightsBatchDependencies } from './insights-batch-processor.js';
 import { KafkajsPartitionBatchConsumer, type PartitionBatchConsumer } from './partition-batch-consumer.js';
 
 export const INSIGHTS_GROUP_ID = 'sync-insights';

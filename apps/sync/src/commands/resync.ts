@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { TOPICS } from '@cds/contracts';
-import { CRM_BATCH_LIMIT, processInsightsBatch } from '../bridge/insights-batch-processor.js';
+import { CRM_BATCH_LIMIT, TOPICS } from '@cds/contracts';
+import { processInsightsBatch } from '../bridge/insights-batch-processor.js';
 import { clearEnrichmentUpdate } from '../enrichment/insights-to-enrichment.js';
 import { answerEntries, loggedInsightsDependencies } from '../sync-log/insights-log.js';
 import type { SyncLogEntry } from '../sync-log/sync-log-entry.js';
@@ -62,7 +62,7 @@ async function repair(context: CommandContext, profiles: ReadonlyMap<string, New
     const profile = profiles.get(item.profileId);
     return profile ? [profile.record] : [];
   });
-  // The bridge's own batch path (CRM batches of at most 500, links and unmatched rows recorded, refusals dead-lettered).
+  // The bridge's own batch path (CRM batches of at most CRM_BATCH_LIMIT, links and unmatched rows recorded, refusals dead-lettered).
   await processInsightsBatch(records, loggedInsightsDependencies(records, batchDependencies(context, (messages) => context.producer.sendSerialized(messages)), logged));
   const clears = reconciliation.extra.map((item) => clearEnrichmentUpdate(item.profileId, item.contactId, item.crmVersion));
   for (let start = 0; start < clears.length; start += CRM_BATCH_LIMIT) {

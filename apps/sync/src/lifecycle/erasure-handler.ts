@@ -1,4 +1,4 @@
-import { INTERNAL_CONTACTS_BATCH_LIMIT, type ContactErasureRequestV1, type ContactErasureResultV1, type EnrichmentBatchResultV1, type EnrichmentUpdateV1, type ProfileErasedV1 } from '@cds/contracts';
+import { CRM_BATCH_LIMIT, type ContactErasureRequestV1, type ContactErasureResultV1, type EnrichmentBatchResultV1, type EnrichmentUpdateV1, type ProfileErasedV1 } from '@cds/contracts';
 import type { StoredLink } from '../matching/match-store.js';
 import { contactsToErase, planErasure } from './lifecycle-decisions.js';
 
@@ -29,8 +29,8 @@ export async function handleErasure(
   let erased = 0;
   if (deps.eraseContacts) {
     const contactIds = contactsToErase(profileIds, links, erasure.identifiers.crmContactIds);
-    for (let start = 0; start < contactIds.length; start += INTERNAL_CONTACTS_BATCH_LIMIT) {
-      const { results } = await deps.eraseContacts({ requestId: erasure.erasureId, contactIds: contactIds.slice(start, start + INTERNAL_CONTACTS_BATCH_LIMIT) });
+    for (let start = 0; start < contactIds.length; start += CRM_BATCH_LIMIT) {
+      const { results } = await deps.eraseContacts({ requestId: erasure.erasureId, contactIds: contactIds.slice(start, start + CRM_BATCH_LIMIT) });
       erased += results.filter((result) => result.outcome === 'erased').length;
     }
   } else {

@@ -1,5 +1,4 @@
-import type { ContactChangedV1, EnrichmentBatchResultV1, EnrichmentUpdateV1 } from '@cds/contracts';
-import { CRM_BATCH_LIMIT } from '../bridge/insights-batch-processor.js';
+import { CRM_BATCH_LIMIT, type ContactChangedV1, type EnrichmentBatchResultV1, type EnrichmentUpdateV1 } from '@cds/contracts';
 import type { NewLink, PendingProfile } from '../matching/match-store.js';
 import { linksFromAnswer, rematchUpdates } from './rematch-decisions.js';
 

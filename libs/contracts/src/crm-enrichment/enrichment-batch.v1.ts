@@ -107,11 +107,19 @@ export class EnrichmentUpdateV1 {
   enrichment!: ContactEnrichmentV1 | null;
 }
 
+/** The CRM's per-request limit of its internal batch endpoints (enrichment, contact creation and erasure). */
+export const CRM_BATCH_LIMIT = 500;
+
+/** One result per item of a CRM internal batch request, by the item's index in it. */
+export interface CrmBatchResultV1<Outcome extends string> {
+  readonly results: readonly { readonly index: number; readonly outcome: Outcome; readonly contactId: string | null }[];
+}
+
 /** `POST /internal/v1/enrichment` on the CRM: the sync bridge's batch. */
 export class EnrichmentBatchV1 {
   @ValidateNested({ each: true })
   @Type(() => EnrichmentUpdateV1)
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(CRM_BATCH_LIMIT)
   @ArrayMinSize(1)
   @IsArray()
   updates!: EnrichmentUpdateV1[];
@@ -119,6 +127,4 @@ export class EnrichmentBatchV1 {
 
 export type EnrichmentOutcome = 'applied' | 'stale' | 'not_found';
 
-export interface EnrichmentBatchResultV1 {
-  readonly results: readonly { readonly index: number; readonly outcome: EnrichmentOutcome; readonly contactId: string | null }[];
-}
+export type EnrichmentBatchResultV1 = CrmBatchResultV1<EnrichmentOutcome>;

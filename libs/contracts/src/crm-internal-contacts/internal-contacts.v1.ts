@@ -1,9 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { OptionalNamePart } from '../cdp-profile-insights/profile-insights.v1.js';
-
-/** The CRM's per-request limit of the internal contacts endpoints, the same as the enrichment endpoint's. */
-export const INTERNAL_CONTACTS_BATCH_LIMIT = 500;
+import { CRM_BATCH_LIMIT, type CrmBatchResultV1 } from '../crm-enrichment/enrichment-batch.v1.js';
 
 /**
  * A contact the sync bridge asks the CRM to create for a known CDP customer
@@ -31,7 +29,7 @@ export class ContactCreationV1 {
 export class ContactCreationBatchV1 {
   @ValidateNested({ each: true })
   @Type(() => ContactCreationV1)
-  @ArrayMaxSize(INTERNAL_CONTACTS_BATCH_LIMIT)
+  @ArrayMaxSize(CRM_BATCH_LIMIT)
   @ArrayMinSize(1)
   @IsArray()
   contacts!: ContactCreationV1[];
@@ -43,9 +41,7 @@ export class ContactCreationBatchV1 {
  */
 export type ContactCreationOutcome = 'created' | 'existing' | 'suppressed';
 
-export interface ContactCreationResultV1 {
-  readonly results: readonly { readonly index: number; readonly outcome: ContactCreationOutcome; readonly contactId: string | null }[];
-}
+export type ContactCreationResultV1 = CrmBatchResultV1<ContactCreationOutcome>;
 
 /** `POST /internal/v1/contacts/erase` on the CRM: erase these contacts for an erasure request (right to be forgotten). */
 export class ContactErasureRequestV1 {
@@ -53,7 +49,7 @@ export class ContactErasureRequestV1 {
   requestId!: string;
 
   @IsUUID('all', { each: true, message: 'each of contactIds must be a contact id (a UUID)' })
-  @ArrayMaxSize(INTERNAL_CONTACTS_BATCH_LIMIT)
+  @ArrayMaxSize(CRM_BATCH_LIMIT)
   @ArrayMinSize(1)
   @IsArray()
   contactIds!: string[];
